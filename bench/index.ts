@@ -1,0 +1,5 @@
+/** Every benchmark, in the order `npm run bench` runs them. */
+import type { Benchmark } from './harness.js';
+import { walkBench } from './walk.bench.js';
+
+export const BENCHMARKS: readonly Benchmark[] = [walkBench];

@@ -1,0 +1,115 @@
+/**
+ * Events in the JSON shape of omerbenamram's `evtx_dump` (`{"Event":{"System":…,"EventData":…}}`), the shape
+ * Hayabusa, Chainsaw and SigmaHQ's regression data use, exposed through the flat field view of event.ts.
+ */
+import type { EventRecord, FieldValue } from './event.js';
+
+type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+type JsonObject = { [k: string]: Json };
+
+const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** `{"#text": x, "#attributes": {...}}` → x; scalars as they are. */
+function textOf(v: Json | undefined): FieldValue {
+  if (isObject(v)) {
+    if ('#text' in v) return v['#text'] as FieldValue;
+    return undefined;
+  }
+  return v as FieldValue;
+}
+
+function addSystem(flat: Map<string, FieldValue>, system: JsonObject): void {
+  for (const [k, v] of Object.entries(system)) {
+    if (isObject(v)) {
+      const attrs = v['#attributes'];
+      if (isObject(attrs)) for (const [a, av] of Object.entries(attrs)) flat.set(`${k}_${a}`, av as FieldValue);
+      if ('#text' in v) flat.set(k, v['#text'] as FieldValue);
+    } else flat.set(k, v as FieldValue);
+  }
+}
+
+/** EventData: named values as they are; unnamed `Data` (`{"#text": [...]}`) as `Data`. */
+function addEventData(flat: Map<string, FieldValue>, data: Json): void {
+  if (!isObject(data)) {
+    if (data !== null) flat.set('EventData', data as FieldValue);
+    return;
+  }
+  for (const [k, v] of Object.entries(data)) {
+    if (k === '#attributes') continue;
+    if (isObject(v)) {
+      const t = textOf(v);
+      if (t !== undefined) flat.set(k, t);
+      else addLeaves(flat, v);
+    } else flat.set(k, v as FieldValue);
+  }
+}
+
+/** UserData and anything else: every leaf by its own name (first occurrence wins). */
+function addLeaves(flat: Map<string, FieldValue>, obj: JsonObject): void {
+  for (const [k, v] of Object.entries(obj)) {
+    if (k === '#attributes') continue;
+    if (isObject(v)) {
+      const t = textOf(v);
+      if (t !== undefined) {
+        if (!flat.has(k)) flat.set(k, t);
+      } else addLeaves(flat, v);
+    } else if (!flat.has(k)) flat.set(k, v as FieldValue);
+  }
+}
+
+export class EvtxJsonEvent implements EventRecord {
+  private readonly flat = new Map<string, FieldValue>();
+  readonly channel: string | undefined;
+  readonly eventId: number | undefined;
+  readonly provider: string | undefined;
+  readonly host: string | undefined;
+  readonly time: string | undefined;
+  readonly recordId: number | undefined;
+
+  constructor(private readonly doc: JsonObject) {
+    const event = isObject(doc['Event']) ? doc['Event'] : doc;
+    const system = event['System'];
+    if (isObject(system)) addSystem(this.flat, system);
+    for (const [k, v] of Object.entries(event)) {
+      if (k === 'System' || k === '#attributes') continue;
+      if (k === 'EventData') addEventData(this.flat, v);
+      else if (isObject(v)) addLeaves(this.flat, v);
+    }
+    const f = this.flat;
+    const str = (k: string) => (typeof f.get(k) === 'string' ? (f.get(k) as string) : undefined);
+    const num = (k: string) => {
+      const v = f.get(k);
+      const n = typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : undefined;
+      return n;
+    };
+    this.channel = str('Channel');
+    this.eventId = num('EventID');
+    this.provider = str('Provider_Name');
+    this.host = str('Computer');
+    this.time = str('TimeCreated_SystemTime');
+    this.recordId = num('EventRecordID');
+  }
+
+  get(field: string): FieldValue {
+    const v = this.flat.get(field);
+    if (v !== undefined || !field.includes('.')) return v;
+    let cur: Json | undefined = this.doc;
+    for (const part of field.split('.')) {
+      if (!isObject(cur)) return undefined;
+      cur = cur[part];
+    }
+    return isObject(cur) ? textOf(cur) : (cur as FieldValue);
+  }
+
+  entries(): Iterable<readonly [string, FieldValue]> {
+    return this.flat.entries();
+  }
+}
+
+/** The event of one evtx_dump JSON document, or undefined when the value is not one. */
+export function fromEvtxJson(doc: unknown): EvtxJsonEvent | undefined {
+  if (!isObject(doc)) return undefined;
+  const event = doc['Event'];
+  if (!isObject(event) || !isObject(event['System'])) return undefined;
+  return new EvtxJsonEvent(doc);
+}
