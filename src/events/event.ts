@@ -26,6 +26,17 @@ export interface EventRecord {
   /** ISO 8601 UTC. */
   readonly time: string | undefined;
   readonly recordId: number | undefined;
+  /**
+   * For sources that are not Windows event logs, the Sigma logsource they are (`{ category: 'webserver' }`,
+   * `{ product: 'linux', service: 'auditd' }`); Windows events are placed by channel, provider and event id instead.
+   */
+  readonly logsource?: LogsourceHint | undefined;
+}
+
+export interface LogsourceHint {
+  product?: string;
+  category?: string;
+  service?: string;
 }
 
 /** A field value as text, the way Sigma compares it (numbers and booleans as their JSON spelling). */
