@@ -9,7 +9,8 @@ import { levelRank, type Level } from '../findings/level.js';
 import { csvSink } from '../sinks/csv.js';
 import { jsonlSink } from '../sinks/jsonl.js';
 import { FdOutput, type TextSink } from '../sinks/output.js';
-import { sanitiseText, sortedByTime, type FindingSink } from '../sinks/sink.js';
+import { sanitiseText, type FindingSink } from '../sinks/sink.js';
+import { timeline } from '../sinks/timeline.js';
 import { colourWanted, makeStyle, type Style } from '../sinks/style.js';
 import { emptyLevelCounts, renderSummary, type RunSummary } from '../sinks/summary.js';
 import { tableSink } from '../sinks/table.js';
@@ -56,9 +57,9 @@ export class Session {
     const style = makeStyle(!choice.output && colourWanted(this.ctx.stdoutIsTTY, this.ctx.env));
     const inner =
       choice.format === 'jsonl'
-        ? sortedByTime(jsonlSink(out))
+        ? timeline(jsonlSink(out))
         : choice.format === 'csv'
-          ? sortedByTime(csvSink(out))
+          ? timeline(csvSink(out))
           : tableSink(out, { style, width: toTerminal ? this.ctx.columns : 160 });
     const counts = this.counts;
     return {
