@@ -18,22 +18,6 @@ export function teeSinks(...sinks: FindingSink[]): FindingSink {
   };
 }
 
-/** Buffer findings and pass them on sorted by time (stable; findings without a time last): a timeline for scripts. */
-export function sortedByTime(next: FindingSink): FindingSink {
-  const buf: Finding[] = [];
-  return {
-    add(f) {
-      buf.push(f);
-    },
-    end() {
-      const keyed = buf.map((f, i) => ({ f, i, t: f.time ?? '\uffff' }));
-      keyed.sort((a, b) => (a.t < b.t ? -1 : a.t > b.t ? 1 : a.i - b.i));
-      for (const k of keyed) next.add(k.f);
-      next.end();
-    },
-  };
-}
-
 /** Characters a terminal or spreadsheet would act on, made visible: evidence is hostile text. */
 export function sanitiseText(s: string): string {
   return s.replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => {

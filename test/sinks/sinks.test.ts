@@ -3,7 +3,8 @@ import { Diagnostics } from '../../src/core/diagnostics.js';
 import { CSV_COLUMNS, csvCell, csvSink } from '../../src/sinks/csv.js';
 import { jsonlSink } from '../../src/sinks/jsonl.js';
 import { MemoryOutput } from '../../src/sinks/output.js';
-import { sanitiseText, sortedByTime, teeSinks } from '../../src/sinks/sink.js';
+import { sanitiseText, teeSinks } from '../../src/sinks/sink.js';
+import { timeline } from '../../src/sinks/timeline.js';
 import { colourWanted, makeStyle } from '../../src/sinks/style.js';
 import { emptyLevelCounts, renderSummary } from '../../src/sinks/summary.js';
 import { tableSink } from '../../src/sinks/table.js';
@@ -12,7 +13,7 @@ import { sampleFinding } from '../helpers.js';
 describe('jsonl', () => {
   it('writes one finding a line, sorted by time when asked, with hostile text kept on its line', () => {
     const out = new MemoryOutput();
-    const sink = sortedByTime(jsonlSink(out));
+    const sink = timeline(jsonlSink(out));
     sink.add(sampleFinding({ time: '2021-03-04T00:00:00Z', summary: 'later\nline\u2028sep' }));
     sink.add(sampleFinding({ time: null, summary: 'no time' }));
     sink.add(sampleFinding({ time: '2021-03-02T00:00:00Z', summary: 'earlier' }));
