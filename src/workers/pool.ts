@@ -1,0 +1,112 @@
+/**
+ * A pool of worker threads that each take one task at a time: all cores busy, memory per worker capped, and a worker
+ * that dies (a crash, an out-of-memory on a pathological input) costs only its task, which is reported as failed while
+ * the run goes on with a fresh worker. Messages a worker posts while working on a task reach `onMessage` in the order
+ * that worker posted them.
+ */
+import { Worker } from 'node:worker_threads';
+import type { ToWorker, FromWorker } from './protocol.js';
+
+export interface PoolOptions<Init> {
+  /** The worker entry (a built .js file that calls `serveTasks`). */
+  script: URL;
+  size: number;
+  /** Sent once to each worker before its first task (rule texts, options). */
+  init: Init;
+  /** Heap cap per worker in MiB. */
+  maxHeapMiB?: number;
+}
+
+export interface TaskFailure<Task> {
+  task: Task;
+  error: string;
+}
+
+export class WorkerPool<Init, Task, Msg> {
+  constructor(private readonly options: PoolOptions<Init>) {}
+
+  /**
+   * Run every task; resolves when all are done. `onMessage` receives what workers post for a task; `onFailure` hears of
+   * tasks whose worker threw or died.
+   */
+  async run(
+    tasks: Iterable<Task>,
+    onMessage: (msg: Msg, task: Task) => void,
+    onFailure: (failure: TaskFailure<Task>) => void,
+  ): Promise<void> {
+    const iterator = tasks[Symbol.iterator]();
+    let exhausted = false;
+    const next = (): { task: Task } | undefined => {
+      if (exhausted) return undefined;
+      const r = iterator.next();
+      if (r.done) {
+        exhausted = true;
+        return undefined;
+      }
+      return { task: r.value };
+    };
+    const size = Math.max(1, this.options.size);
+    const lanes: Promise<void>[] = [];
+    for (let i = 0; i < size; i++) lanes.push(this.lane(next, onMessage, onFailure));
+    await Promise.all(lanes);
+  }
+
+  /** One worker working through tasks until none are left; replaced when it dies. */
+  private async lane(
+    next: () => { task: Task } | undefined,
+    onMessage: (msg: Msg, task: Task) => void,
+    onFailure: (failure: TaskFailure<Task>) => void,
+  ): Promise<void> {
+    let worker: Worker | undefined;
+    let item = next();
+    try {
+      while (item) {
+        worker ??= this.spawn();
+        const task = item.task;
+        const w = worker;
+        const ok = await new Promise<boolean>((resolve) => {
+          const onMsg = (m: FromWorker<Msg>) => {
+            if (m.type === 'message') onMessage(m.message, task);
+            else if (m.type === 'done') finish(true);
+            else if (m.type === 'error') {
+              onFailure({ task, error: m.error });
+              finish(true);
+            }
+          };
+          const onError = (err: Error) => {
+            onFailure({ task, error: `worker failed: ${err.message}` });
+            finish(false);
+          };
+          const onExit = (code: number) => {
+            onFailure({ task, error: `worker exited with code ${code}` });
+            finish(false);
+          };
+          const finish = (alive: boolean) => {
+            w.off('message', onMsg);
+            w.off('error', onError);
+            w.off('exit', onExit);
+            resolve(alive);
+          };
+          w.on('message', onMsg);
+          w.on('error', onError);
+          w.on('exit', onExit);
+          w.postMessage({ type: 'task', task } satisfies ToWorker<Init, Task>);
+        });
+        if (!ok) {
+          await w.terminate().catch(() => undefined);
+          worker = undefined;
+        }
+        item = next();
+      }
+    } finally {
+      if (worker) await worker.terminate();
+    }
+  }
+
+  private spawn(): Worker {
+    const maxHeap = this.options.maxHeapMiB;
+    const w = new Worker(this.options.script, maxHeap ? { resourceLimits: { maxOldGenerationSizeMb: maxHeap } } : {});
+    w.postMessage({ type: 'init', init: this.options.init } satisfies ToWorker<Init, Task>);
+    return w;
+  }
+}

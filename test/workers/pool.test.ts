@@ -1,0 +1,42 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { WorkerPool, type TaskFailure } from '../../src/workers/pool.js';
+import { ROOT } from '../helpers.js';
+
+// A worker script written at test time against the built serveTasks (npm test builds first).
+function workerScript(): URL {
+  const dir = mkdtempSync(join(tmpdir(), 'hardnut-pool-'));
+  const serve = pathToFileURL(join(ROOT, 'dist/src/workers/serve.js')).href;
+  const file = join(dir, 'worker.mjs');
+  writeFileSync(
+    file,
+    `import { serveTasks } from ${JSON.stringify(serve)};
+serveTasks((init) => (task, post) => {
+  if (task === 'throw') throw new Error('bad task');
+  if (task === 'die') process.exit(3);
+  for (let i = 0; i < 3; i++) post(init.prefix + task + ':' + i);
+});`,
+  );
+  return pathToFileURL(file);
+}
+
+describe('WorkerPool', () => {
+  it('runs every task, in order within a task, and survives tasks that throw or kill their worker', async () => {
+    const pool = new WorkerPool<{ prefix: string }, string, string>({ script: workerScript(), size: 2, init: { prefix: '>' } });
+    const got = new Map<string, string[]>();
+    const failures: TaskFailure<string>[] = [];
+    const tasks = ['a', 'throw', 'b', 'die', 'c', 'd'];
+    await pool.run(
+      tasks,
+      (m, t) => got.set(t, [...(got.get(t) ?? []), m]),
+      (f) => failures.push(f),
+    );
+    for (const t of ['a', 'b', 'c', 'd']) expect(got.get(t)).toEqual([`>${t}:0`, `>${t}:1`, `>${t}:2`]);
+    expect(failures.map((f) => f.task).sort()).toEqual(['die', 'throw']);
+    expect(failures.find((f) => f.task === 'throw')?.error).toBe('bad task');
+    expect(failures.find((f) => f.task === 'die')?.error).toMatch(/exited with code 3/);
+  });
+});
