@@ -1,7 +1,7 @@
 /** Test helper: write content to a temporary file, read it back through readEvents, collect events and warnings. */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll } from 'vitest';
 import { Diagnostics, type Warning } from '../../src/core/diagnostics.js';
 import type { EventRecord, FieldValue } from '../../src/events/event.js';
@@ -35,9 +35,10 @@ export function readFile(path: string, options: ReadOptions = {}): Omit<ReadResu
 }
 
 let n = 0;
-/** Write `content` as a file named `name` and read it. */
+/** Write `content` as a file named `name` (which may hold folders) in a folder of its own, and read it. */
 export function readContent(content: string | Uint8Array, name = 'input.log', options: ReadOptions = {}): ReadResult {
-  const path = join(tempDir(), `${n++}-${name}`);
+  const path = join(tempDir(), String(n++), name);
+  mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, content);
   return { ...readFile(path, options), path };
 }
