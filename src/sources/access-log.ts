@@ -24,6 +24,7 @@ const I = Object.fromEntries(NAMES.map((n, i) => [n, i])) as Record<(typeof NAME
 const SCHEMA = makeSchema(NAMES, {
   empty: '-',
   logsource: WEBSERVER,
+  timeOf: (values) => isoFromClf(values[I.timestamp]!),
   derived: new Map([
     [
       'c-uri',
@@ -73,7 +74,7 @@ export class AccessLogReader implements LineReader {
     out.push(
       new RowEvent(SCHEMA, values, {
         host: this.ctx.defaultHost,
-        time: isoFromClf(values[I.timestamp]!),
+        time: undefined, // from the schema, when asked
         recordId: lineNo,
       }),
     );

@@ -80,7 +80,7 @@ export class CsvLogReader implements LineReader {
         if (!split.open) {
           const p = this.pending;
           this.pending = undefined;
-          this.row(split.fields, p.lineNo, out);
+          this.record(split.fields, p.text, p.lineNo, out);
         } else if (this.pending.lines >= MAX_RECORD_LINES || this.pending.text.length > MAX_RECORD_CHARS) {
           this.reportBroken(this.pending.lineNo);
           this.flushPending(out, true);
@@ -103,8 +103,13 @@ export class CsvLogReader implements LineReader {
       this.pending = { text, lineNo, lines: 1 };
       return;
     }
+    this.record(split.fields, text, lineNo, out);
+  }
+
+  /** A whole record: the header row if none was seen yet, else a row (or, in an Exchange log without one, a line). */
+  private record(fields: string[], text: string, lineNo: number, out: EventRecord[]): void {
     if (this.schema === undefined) {
-      const names = split.fields.map((f) => f.trim());
+      const names = fields.map((f) => f.trim());
       if (looksLikeHeader(names)) {
         this.schema = this.schemaFor(names);
         return;
@@ -116,7 +121,7 @@ export class CsvLogReader implements LineReader {
       out.push(this.messageEvent(text, lineNo));
       return;
     }
-    this.row(split.fields, lineNo, out);
+    this.row(fields, lineNo, out);
   }
 
   end(out: EventRecord[]): void {
@@ -138,9 +143,8 @@ export class CsvLogReader implements LineReader {
     const p = this.pending!;
     this.pending = undefined;
     const text = whole ? p.text : p.text.split('\n', 1)[0]!;
-    const fields = splitCsv(text).fields;
-    if (this.schema === undefined) out.push(this.messageEvent(text, p.lineNo));
-    else this.row(fields, p.lineNo, out);
+    if (this.schema === undefined && this.exchange) out.push(this.messageEvent(text, p.lineNo));
+    else this.record(splitCsv(text).fields, text, p.lineNo, out);
     // Lines gathered after a broken first line are records of their own.
     if (!whole) {
       const rest = p.text.split('\n').slice(1);
@@ -191,11 +195,13 @@ export class CsvLogReader implements LineReader {
         derived = view.derived;
       }
     }
-    const base = makeSchema(names, { derived, ...(logsource ? { logsource } : {}) });
+    const timeIdx = pickIndex(names, TIME_COLUMNS);
+    const timeOf = timeIdx === undefined ? undefined : (values: readonly string[]) => isoFromAny(values[timeIdx]);
+    const base = makeSchema(names, { derived, ...(logsource ? { logsource } : {}), ...(timeOf ? { timeOf } : {}) });
     const ecp = service === 'ecp-server' || service === 'ecp-activity';
     return {
       ...base,
-      timeIdx: pickIndex(names, TIME_COLUMNS),
+      timeIdx,
       hostIdx: pickIndex(names, HOST_COLUMNS),
       ecpDataIdx: ecp ? pickIndex(names, ['eventdata']) : undefined,
       headerKey: names.map(normaliseName).join(','),
@@ -209,7 +215,11 @@ export class CsvLogReader implements LineReader {
     if (hit && hit.headerKey === schema.headerKey) return hit;
     const names = [...schema.names];
     for (let i = names.length; i < width; i++) names.push(`_${i + 1}`);
-    const base = makeSchema(names, { derived: schema.derived, ...(schema.logsource ? { logsource: schema.logsource } : {}) });
+    const base = makeSchema(names, {
+      derived: schema.derived,
+      ...(schema.logsource ? { logsource: schema.logsource } : {}),
+      ...(schema.timeOf ? { timeOf: schema.timeOf } : {}),
+    });
     const s: CsvSchema = { ...schema, ...base, headerKey: schema.headerKey };
     this.wider.set(key, s);
     return s;
@@ -231,14 +241,14 @@ export class CsvLogReader implements LineReader {
         `line ${lineNo}: ${fields.length} values where the header names ${want}; read as far as it goes`,
       );
     }
-    const time = schema.timeIdx === undefined ? undefined : isoFromAny(fields[schema.timeIdx]);
     const ownHost = schema.hostIdx === undefined ? undefined : fields[schema.hostIdx];
     const host = ownHost ? ownHost : this.ctx.defaultHost;
     if (schema.ecpDataIdx !== undefined) {
+      const time = schema.timeIdx === undefined ? undefined : isoFromAny(fields[schema.timeIdx]);
       out.push(this.ecpEvent(schema, fields, { host, time, recordId: lineNo }));
       return;
     }
-    out.push(new RowEvent(schema, fields, { host, time, recordId: lineNo }));
+    out.push(new RowEvent(schema, fields, { host, time: undefined, recordId: lineNo }));
   }
 
   /** ECP rows: the columns, then every `S:KEY=value` of EventData, then `Cmdlet` and `Parameters` from `S:CMD`. */

@@ -20,6 +20,7 @@ const NAMES = [
 const SCHEMA = makeSchema(NAMES, {
   empty: '-',
   logsource: { category: 'webserver', product: 'iis' },
+  timeOf: (values) => isoFromUsDate(values[2]!, values[3]!),
   derived: webserverView(NAMES, W3C_COLUMNS, '-').derived,
 });
 
@@ -48,7 +49,7 @@ export class IisNativeReader implements LineReader {
     out.push(
       new RowEvent(SCHEMA, values, {
         host: server && server !== '-' ? server : this.ctx.defaultHost,
-        time: isoFromUsDate(values[2]!, values[3]!),
+        time: undefined, // from the schema, when asked
         recordId: lineNo,
       }),
     );

@@ -18,18 +18,25 @@ export interface RowSchema {
   /** The text that means "no value" in this format (`-` in W3C and access logs), answered as null. */
   readonly empty: string | undefined;
   readonly logsource: LogsourceHint | undefined;
+  /** The row's time, computed only when asked for (most events are never shown, and times are costly to check). */
+  readonly timeOf?: ((values: readonly string[]) => string | undefined) | undefined;
 }
 
 /** A schema over `names`, with the derived fields given. */
 export function makeSchema(
   names: readonly string[],
-  options: { derived?: ReadonlyMap<string, Derived>; empty?: string; logsource?: LogsourceHint } = {},
+  options: {
+    derived?: ReadonlyMap<string, Derived>;
+    empty?: string;
+    logsource?: LogsourceHint;
+    timeOf?: (values: readonly string[]) => string | undefined;
+  } = {},
 ): RowSchema {
   const index = new Map<string, number>();
   names.forEach((n, i) => {
     if (!index.has(n)) index.set(n, i);
   });
-  return { names, index, derived: options.derived ?? new Map(), empty: options.empty, logsource: options.logsource };
+  return { names, index, derived: options.derived ?? new Map(), empty: options.empty, logsource: options.logsource, timeOf: options.timeOf };
 }
 
 /** The value of column `name` of a row, with the format's "empty" marker as null; undefined when absent. */
@@ -43,6 +50,7 @@ export function column(values: readonly string[], schema: RowSchema, name: strin
 
 export interface RowMeta {
   host: string | undefined;
+  /** Undefined: the schema's `timeOf` gives it, when asked. */
   time: string | undefined;
   recordId: number;
   channel?: string | undefined;
@@ -52,11 +60,12 @@ export interface RowMeta {
 
 export class RowEvent implements EventRecord {
   readonly host: string | undefined;
-  readonly time: string | undefined;
   readonly recordId: number;
   readonly channel: string | undefined;
   readonly eventId: number | undefined;
   readonly provider: string | undefined;
+  /** null until computed. */
+  private cachedTime: string | undefined | null;
 
   constructor(
     readonly schema: RowSchema,
@@ -64,7 +73,7 @@ export class RowEvent implements EventRecord {
     meta: RowMeta,
   ) {
     this.host = meta.host;
-    this.time = meta.time;
+    this.cachedTime = meta.time === undefined && schema.timeOf ? null : meta.time;
     this.recordId = meta.recordId;
     this.channel = meta.channel;
     this.eventId = meta.eventId;
@@ -73,6 +82,11 @@ export class RowEvent implements EventRecord {
 
   get logsource(): LogsourceHint | undefined {
     return this.schema.logsource;
+  }
+
+  get time(): string | undefined {
+    if (this.cachedTime === null) this.cachedTime = this.schema.timeOf!(this.values);
+    return this.cachedTime;
   }
 
   get(field: string): FieldValue {

@@ -31,9 +31,31 @@ function fracMs(frac: string | undefined): number {
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const TIME_RE = /^(\d{1,2}):(\d{2}):(\d{2})(?:[.,](\d+))?$/;
 
+/** Two ASCII digits at `i` as a number, or -1. */
+function two(s: string, i: number): number {
+  const a = s.charCodeAt(i) - 48,
+    b = s.charCodeAt(i + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
+}
+
+/** The last date checked by the fast path: a log has one date for thousands of lines. */
+let lastDate = '';
+let lastDateOk = false;
+
 /** W3C `date` (YYYY-MM-DD) and `time` (HH:MM:SS[.s]), which the W3C format records in UTC. */
 export function isoFromDateAndTime(date: string | undefined, time: string | undefined): string | undefined {
   if (date === undefined) return undefined;
+  // Fast path for the usual `2021-03-03` `06:49:42`: no regex, no Date, the date checked once per distinct value.
+  if (date.length === 10 && time !== undefined && time.length === 8 && time.charCodeAt(2) === 58 && time.charCodeAt(5) === 58) {
+    if (date !== lastDate) {
+      lastDate = date;
+      lastDateOk = isoFromDateAndTime(date, undefined) !== undefined;
+    }
+    const h = two(time, 0),
+      m = two(time, 3),
+      sec = two(time, 6);
+    if (lastDateOk && h >= 0 && h < 24 && m >= 0 && m < 60 && sec >= 0 && sec < 60) return `${date}T${time}.000Z`;
+  }
   const dm = DATE_RE.exec(date);
   if (!dm) return undefined;
   let h = 0,

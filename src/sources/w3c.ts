@@ -90,7 +90,8 @@ export class W3cReader implements LineReader {
     out.push(
       new RowEvent(schema, values, {
         host: this.hostOf(schema, values),
-        time: this.timeOf(schema, values),
+        // With a date column the schema computes the time when asked; a time-only log is dated by #Date now.
+        time: schema.dateIdx === undefined ? this.timeOnly(schema, values) : undefined,
         recordId: lineNo,
       }),
     );
@@ -122,7 +123,19 @@ export class W3cReader implements LineReader {
       logsource = iis ? { category: 'webserver', product: 'iis' } : { category: 'webserver' };
       derived = webserverView(names, W3C_COLUMNS, '-').derived;
     }
-    const base = makeSchema(names, { derived, empty: '-', ...(logsource ? { logsource } : {}) });
+    const dateIdx = names.indexOf('date');
+    const timeIdx = names.indexOf('time');
+    const timeOf =
+      dateIdx < 0
+        ? undefined
+        : (values: readonly string[]) => {
+            const date = values[dateIdx];
+            const time = timeIdx < 0 ? undefined : values[timeIdx];
+            // Some exporters write an ISO date-time into the `date` column.
+            if (time === undefined && date !== undefined && date.length > 10) return isoFromIso(date);
+            return isoFromDateAndTime(date, time);
+          };
+    const base = makeSchema(names, { derived, empty: '-', ...(logsource ? { logsource } : {}), ...(timeOf ? { timeOf } : {}) });
     const idx = (n: string) => base.index.get(n);
     const schema: W3cSchema = {
       ...base,
@@ -144,11 +157,8 @@ export class W3cReader implements LineReader {
     return ip !== undefined && ip !== '-' ? ip : undefined;
   }
 
-  private timeOf(schema: W3cSchema, values: readonly string[]): string | undefined {
-    const date = schema.dateIdx === undefined ? this.directiveDate : values[schema.dateIdx];
+  private timeOnly(schema: W3cSchema, values: readonly string[]): string | undefined {
     const time = schema.timeIdx === undefined ? undefined : values[schema.timeIdx];
-    // Some exporters write an ISO date-time into the `date` column.
-    if (time === undefined && date !== undefined && date.length > 10) return isoFromIso(date);
-    return isoFromDateAndTime(date, time);
+    return time === undefined ? undefined : isoFromDateAndTime(this.directiveDate, time);
   }
 }

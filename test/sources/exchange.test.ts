@@ -256,6 +256,11 @@ describe('other Exchange logs', () => {
     expect(events[0]!.get('Info')).toBe('broken');
     expect(warnings.map((w) => w.message)).toEqual(['line 4: a quoted value never closes; the record is read as it stands']);
   });
+
+  it('survives a quote opened before any header (found by the fuzzer): the record closes, the file goes on', () => {
+    const { events } = readContent('"#Software: x\n"#Log-type: y\n#Fields: DateTime,User\n2021-03-03T01:00:00.000Z,u1\n', 'odd.log');
+    expect(events.map((e) => e.get('User'))).toEqual(['u1']);
+  });
 });
 
 describe('CSV exports of web logs', () => {
