@@ -114,7 +114,8 @@ export function sniffFormat(head: Uint8Array, path: string): Sniffed {
   if (directives.some((l) => /^#Software:.*Exchange/i.test(l) || /^#Log-type:/i.test(l)) || (fieldsLine && /,/.test(fieldsLine))) {
     return { format: 'csv', encoding };
   }
-  if (/^#TYPE /.test(first)) return { format: 'csv', encoding };
+  // PowerShell's Export-Csv type line, possibly under a line of preamble (a path pasted above an extract).
+  if (body.slice(0, 3).some((l) => /^#TYPE /.test(l))) return { format: 'csv', encoding };
   if (directives.some((l) => W3C_DIRECTIVE.test(l))) return { format: 'w3c', encoding };
 
   // Event XML inside other text: Sysmon for Linux in syslog, journal exports.
@@ -130,11 +131,15 @@ export function sniffFormat(head: Uint8Array, path: string): Sniffed {
   return { format: 'unknown', encoding, reason: 'not a log format hardnut reads' };
 }
 
-/** A header row of names, then rows with commas. */
+/** A header row of names (the first line, or the second under one line of preamble), then rows with commas. */
 function looksLikeCsv(body: readonly string[]): boolean {
-  const header = body[0];
-  if (header === undefined) return false;
-  const names = header.split(',').map((s) => s.trim().replace(/^"|"$/g, ''));
-  if (names.length < 2 || !names.every((n) => /^[A-Za-z@_#(][\w@#()./ -]{0,63}$/.test(n))) return false;
-  return body.length === 1 || body.slice(1, 6).every((l) => l.includes(','));
+  for (const at of [0, 1]) {
+    const header = body[at];
+    if (header === undefined) return false;
+    const names = header.split(',').map((s) => s.trim().replace(/^"|"$/g, ''));
+    if (names.length < 2 || !names.every((n) => /^[A-Za-z@_#(][\w@#()./ -]{0,63}$/.test(n))) continue;
+    const rows = body.slice(at + 1, at + 6);
+    if (rows.every((l) => l.includes(','))) return true;
+  }
+  return false;
 }

@@ -110,6 +110,13 @@ describe('built-in Exchange and web rules on the readers’ events', () => {
       'httpproxy_report.csv',
     );
     expect(flagged(events)).toEqual(['ProxyLogon SSRF (CVE-2021-26855) in Exchange HttpProxy Logs']);
+    // Pasted under the path it came from, it is still read (the path line is counted, not fatal).
+    const pasted = readContent(`C:\\Program Files\\Microsoft\\Exchange Server\\V15\\Logging\\HttpProxy\\Ecp\\HttpProxy.LOG\r\n${crlf([
+      '#TYPE Selected.System.Management.Automation.PSCustomObject', q(cols),
+      q(['2021-03-03T06:49:46.210Z', '5f1b', '198.51.100.23', 'mail.example.org', '/ecp/q4hz.js', 'X-BEResource-Cookie', 'python-requests/2.25.1', 'ServerInfo~a]@EXCH01.corp.example:444/ecp/proxyLogon.ecp?#', '241']),
+    ])}`, 'report.csv');
+    expect(flagged(pasted.events)).toEqual(['ProxyLogon SSRF (CVE-2021-26855) in Exchange HttpProxy Logs']);
+    expect(pasted.warnings).toHaveLength(1);
   });
 
   it('flags the CVE-2021-27065 rows of an ECP server log, whether it has its #Fields line or not', () => {
@@ -128,7 +135,7 @@ describe('built-in Exchange and web rules on the readers’ events', () => {
     ]);
     // The same log without its #Fields line (an extract of two columns) still says it.
     const extract = readContent(
-      ['#Software: Microsoft Exchange Server', '#Log-type: ECP Server Log', `2021-03-03T06:49:53.772Z,'S:CMD=${planted.replace(/'/g, "''")}'`].join('\n'),
+      ['C:\\Program Files\\Microsoft\\Exchange Server\\V15\\Logging\\ECP\\Server\\ECPServer20210303-1.LOG', '#Software: Microsoft Exchange Server', '#Log-type: ECP Server Log', `2021-03-03T06:49:53.772Z,'S:CMD=${planted.replace(/'/g, "''")}'`].join('\n'),
       'ecp_extract.log',
     );
     expect(flagged(extract.events)).toEqual(['ProxyLogon Virtual Directory Tampering (CVE-2021-27065) in Exchange ECP Server Logs', 'Script Written into an Exchange Virtual Directory URL']);
@@ -153,7 +160,7 @@ describe('built-in Exchange and web rules on the readers’ events', () => {
     const benignIis = '2021-03-05 03:00:00 10.0.0.5 GET /owa/auth/logon.aspx url=https%3a%2f%2fmail.example.org%2fowa%2f&reason=0 443 - 10.1.1.20 Mozilla/5.0+(Windows+NT+10.0) - 200 0 0 31';
     const iis = readContent(crlf([...IIS_HEADER, benignIis, shell('2021-03-05 03:06:27')]), 'W3SVC1/u_ex210305.log');
     expect(iis.events.map((e) => flagged([e]))).toEqual([[], ['Request to a Script in an Exchange Folder Where Webshells Are Planted']]);
-    const cut = readContent([shell('2021-03-06 17:27:45'), '-----', shell('2021-03-08 20:37:27')].join('\n'), 'w3svc1_extract.log');
+    const cut = readContent(['C:\\inetpub\\logs\\LogFiles\\W3SVC1\\u_ex21030*.log', shell('2021-03-06 17:27:45'), '-----', shell('2021-03-08 20:37:27')].join('\n'), 'w3svc1_extract.log');
     expect(cut.events.map((e) => flagged([e]))).toEqual([
       ['Request to a Script in an Exchange Folder Where Webshells Are Planted'],
       ['Request to a Script in an Exchange Folder Where Webshells Are Planted'],

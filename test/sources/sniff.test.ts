@@ -25,6 +25,8 @@ describe('sniffFormat: the content decides, the name only breaks ties', () => {
     ['Exchange log, plain header first', 'DateTime,RequestId\n#Software: Microsoft Exchange Server\n#Fields: DateTime,RequestId\n', 'x.LOG', 'csv'],
     ['PowerShell Export-Csv', '#TYPE System.Management.Automation.PSCustomObject\n"A","B"\n', 'x.csv', 'csv'],
     ['plain CSV', 'name,value\na,1\n', 'x.txt', 'csv'],
+    ['CSV under a line of preamble', 'C:\\logs\\HttpProxy.LOG\nname,value\na,1\n', 'x.txt', 'csv'],
+    ['Export-Csv under a line of preamble', 'C:\\logs\\HttpProxy.LOG\n#TYPE Selected.System.Object\n"A","B"\n', 'x.csv', 'csv'],
     ['Apache combined', '1.2.3.4 - - [10/Oct/2000:13:55:36 -0700] "GET / HTTP/1.0" 200 2326 "-" "x"\n', 'access', 'access-log'],
     ['IIS native', '1.2.3.4, -, 03/20/01, 7:55:20, W3SVC2, SERVER, 5.6.7.8, 1, 2, 3, 200, 0, GET, /a, -,\n', 'in.log', 'iis-native'],
     ['free text', 'hello world\nthis is not a log\n', 'notes.txt', 'unknown'],
