@@ -6,8 +6,19 @@
 
 const ISO = /^(\d{4})-(\d\d)-(\d\d)[T ](\d\d):(\d\d):(\d\d)(?:[.,](\d{1,9}))?(Z|[+-]\d\d(?::?\d\d)?)?$/i;
 
+let lastText = '';
+let lastMicros: bigint | null = null;
+
 /** `2021-03-03T04:05:06.123456Z` → 1614744306123456n; null when the text is not an ISO 8601 date-time. */
 export function isoToMicros(text: string): bigint | null {
+  // The store asks twice in a row for the same text (the column, then whether it round-trips).
+  if (text === lastText) return lastMicros;
+  lastMicros = parseIso(text);
+  lastText = text;
+  return lastMicros;
+}
+
+function parseIso(text: string): bigint | null {
   const m = ISO.exec(text.trim());
   if (!m) return null;
   const [y, mo, d, h, mi, s] = [m[1], m[2], m[3], m[4], m[5], m[6]].map(Number) as [number, number, number, number, number, number];
