@@ -121,12 +121,12 @@ table.plain td.num, table.plain th.num { text-align: right; font-variant-numeric
 table.plain tr:hover td { background: #fafbfd; }
 .scroll { max-height: 34rem; overflow: auto; border: 1px solid var(--line); border-radius: 8px; }
 .scroll table.plain th { top: 0; }
-.heat { display: flex; gap: .5rem; overflow-x: auto; padding-bottom: .4rem; align-items: flex-start; }
-.heatcol { flex: 1 1 0; min-width: 8.8rem; }
+.heat { display: flex; flex-wrap: wrap; gap: .8rem .5rem; padding-bottom: .4rem; align-items: flex-start; }
+.heatcol { flex: 1 1 9.5rem; max-width: 16rem; }
 .heatcol h3 { font-size: .86rem; background: #17233a; color: #fff; border-radius: 6px 6px 0 0; padding: .45rem .55rem; margin: 0; }
 .heatcol h3 span { display: block; font-weight: 400; font-size: .75rem; color: #c9d6ee; }
 .cell { display: block; width: 100%; text-align: left; border: 0; border-left: 5px solid var(--l0); margin: 2px 0 0; padding: .35rem .45rem; font: inherit; font-size: .78rem;
-  line-height: 1.25; cursor: pointer; color: var(--ink); }
+  line-height: 1.25; cursor: pointer; color: var(--ink); overflow-wrap: anywhere; }
 .cell b { font-family: var(--mono); font-size: .74rem; font-weight: 600; }
 .cell .n { float: right; font-weight: 700; }
 .cell:hover, .cell:focus { outline: 2px solid var(--accent); outline-offset: -2px; }

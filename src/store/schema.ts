@@ -32,7 +32,30 @@ const FINDING_FIELDS = new Set([
 const RULE_FIELDS = new Set(['id', 'title', 'level', 'status', 'author', 'description', 'references', 'tags']);
 
 const opt = <V>(v: V | undefined): V | null => (v === undefined ? null : v);
-const json = (v: unknown): string | null => (v === undefined ? null : JSON.stringify(v));
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/** A copy with every string (keys too) made well-formed: lone surrogates become U+FFFD, as UTF-8 text columns do. */
+function wellFormed(v: unknown): unknown {
+  if (typeof v === 'string') return v.replace(LONE_SURROGATE, '\ufffd');
+  if (Array.isArray(v)) return v.map(wellFormed);
+  if (v !== null && typeof v === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) out[k.replace(LONE_SURROGATE, '\ufffd')] = wellFormed(x);
+    return out;
+  }
+  return v;
+}
+
+/**
+ * JSON text for a JSON column. JSON.stringify writes a lone surrogate as a `\ud800` escape, which is valid JSON
+ * grammar but not Unicode, and DuckDB's JSON functions reject the whole value; such values are made well-formed first
+ * (checked on the output, so the common case costs one regex test).
+ */
+function json(v: unknown): string | null {
+  if (v === undefined) return null;
+  const text = JSON.stringify(v);
+  return /\\ud[89a-f]/i.test(text) ? JSON.stringify(wellFormed(v)) : text;
+}
 const int = (v: number | undefined): number | null => (v === undefined || !Number.isFinite(v) ? null : Math.trunc(v));
 
 /** Time text that does not survive the trip through a microsecond timestamp is kept verbatim in `extra`. */
