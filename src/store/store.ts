@@ -96,8 +96,11 @@ export interface QueryStream {
 export interface FindingQuery {
   /** Only findings of these runs. */
   runIds?: readonly string[];
-  /** `time` (oldest first, no time last) or `severity` (most severe first, then time). */
-  order?: 'time' | 'severity';
+  /**
+   * `time` (oldest first, no time last), `severity` (most severe first, then time), or `group` (identical findings —
+   * same rule, host and summary — next to each other, oldest first, so they can be folded as they stream).
+   */
+  order?: 'time' | 'severity' | 'group';
   /** Rows fetched at a time. */
   batch?: number;
 }

@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Finding } from '../../src/findings/finding.js';
-import { hardnut, sampleFinding } from '../helpers.js';
+import { hardnut } from '../helpers.js';
+import { hostileFindings } from '../fixtures/hostile.js';
 import { bulkFindings, intrusionFindings } from '../fixtures/intrusion.js';
 import { findingsCase, intrusionCase, tempDir } from './case.js';
 
@@ -24,34 +24,6 @@ declare const window: Record<string, unknown>;
 
 const CHROMIUM = process.env['CHROMIUM'] ?? '/usr/bin/chromium';
 const noBrowser = existsSync(CHROMIUM) ? undefined : `chromium absent (${CHROMIUM}); install Debian's chromium or set CHROMIUM`;
-
-/** Findings an attacker wrote: markup in every field that reaches the page, including attribute values. */
-export function hostileFindings(): Finding[] {
-  const base = sampleFinding();
-  return [
-    sampleFinding({
-      time: '2021-03-06T10:00:00.000Z',
-      host: '"><img src=x onerror="window.__pwned=3">',
-      source: 'javascript:window.__pwned=4',
-      summary: '<script>window.__pwned=1</script> pwned-marker',
-      rule: {
-        ...base.rule,
-        id: 'x" onmouseover="window.__pwned=5" data-x="',
-        title: '</script><script>window.__pwned=2</script> Hostile rule title',
-        author: '<b onclick="window.__pwned=6">Mallory</b>',
-        references: ['javascript:window.__pwned=7', 'https://evil.example/"><script>window.__pwned=8</script>'],
-        tags: ['attack.t1059"><script>window.__pwned=9</script>'],
-      },
-      attack: ['T1059"><img src=x onerror="window.__pwned=10">'],
-      evidence: {
-        '<img src=x onerror="window.__pwned=11">': '<svg onload="window.__pwned=12"></svg>',
-        CommandLine: 'cmd /c echo </script><!-- <script>window.__pwned=13</script>',
-        Bidi: 'invoice\u202egnp.exe',
-      },
-      matches: [{ identifier: '$eval', offset: 0, length: 20, excerpt: '<%eval(Request.Item["p"],"unsafe");%><script>window.__pwned=14</script>' }],
-    }),
-  ];
-}
 
 let context: BrowserContext | undefined;
 const dirs: string[] = [];

@@ -320,7 +320,9 @@ export class DuckDBCaseStore implements CaseStore {
     const order =
       query.order === 'severity'
         ? 'f.level_rank DESC, f.time NULLS LAST, f.run_id, f.seq'
-        : 'f.time NULLS LAST, f.level_rank DESC, f.run_id, f.seq';
+        : query.order === 'group'
+          ? 'f.rule_id, f.host NULLS LAST, f.summary, f.time NULLS LAST, f.run_id, f.seq'
+          : 'f.time NULLS LAST, f.level_rank DESC, f.run_id, f.seq';
     // A connection of its own: a streaming result holds its connection until it is read to the end.
     const conn = await this.instance.connect();
     try {
