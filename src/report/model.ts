@@ -139,6 +139,7 @@ export interface EmbeddedData {
 }
 
 const MAX_VALUE = 4000;
+const TECHNIQUE_ID = /^T\d{4}(\.\d{3})?$/;
 const MAX_EVIDENCE = 16_000;
 const MAX_STORY = 200;
 
@@ -201,7 +202,8 @@ export class ReportBuilder {
     this.total += n;
     const trades = classify(f);
     const host = f.host ?? '(unknown host)';
-    const attack = f.attack.map(canonicalTechnique);
+    // Only ATT&CK-shaped ids: a malformed rule's tag text is not a technique (and has no place in the heat map).
+    const attack = f.attack.map(canonicalTechnique).filter((t) => TECHNIQUE_ID.test(t));
 
     if (f.time !== null) {
       if (this.first === null || f.time < this.first) this.first = f.time;
