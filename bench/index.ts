@@ -1,6 +1,7 @@
 /** Every benchmark, in the order `npm run bench` runs them. */
 import type { Benchmark } from './harness.js';
 import { sourcesBench } from './sources.bench.js';
+import { storeBench } from './store.bench.js';
 import { walkBench } from './walk.bench.js';
 
-export const BENCHMARKS: readonly Benchmark[] = [walkBench, sourcesBench];
+export const BENCHMARKS: readonly Benchmark[] = [walkBench, sourcesBench, storeBench];

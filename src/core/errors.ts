@@ -14,6 +14,12 @@ export type ErrorCode =
   | 'RULE_UNSUPPORTED' // a rule that uses what we deliberately do not support
   | 'OUTPUT' // cannot write the output
   | 'NOT_BUILT' // a command that later work fills in
+  | 'CASE_MISSING' // the case store named does not exist (report, export, query)
+  | 'CASE_LOCKED' // another process has the case store open for writing
+  | 'CASE_INVALID' // the file is not a hardnut case store
+  | 'CASE_VERSION' // the case store's schema is newer than this hardnut, or cannot be upgraded
+  | 'CASE_WRITE' // writing to the case store failed
+  | 'QUERY' // an analyst's SQL failed
   | 'INTERNAL';
 
 export class HardnutError extends Error {
