@@ -132,7 +132,7 @@ class Generator {
         return `((x = c.T(${slot})), typeof x === "string" ? ${r}.test(x) : x !== undefined && H.texts(${k}, x))`;
       }
       case 'any':
-        return `(c.T(${slot}) !== undefined)`;
+        return `((x = c.T(${slot})), typeof x === "string" || (x !== undefined && x.length > 0))`;
       case 'num':
       case 'cidr':
         return `H.value(${this.konst(t)}, c.V(${slot}))`;
