@@ -26,7 +26,7 @@ export function packageRoot(): string {
   throw new HardnutError('INTERNAL', 'cannot find the hardnut package root (rules/ and package.json)');
 }
 
-export const builtinMappingPath = () => join(packageRoot(), 'rules', 'mapping', 'windows.yml');
+export const builtinMappingPath = () => join(packageRoot(), 'rules', 'mapping', 'event-logs.yml');
 export const builtinRulesPath = () => join(packageRoot(), 'rules', 'sigma');
 
 export interface ReadRules {

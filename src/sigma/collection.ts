@@ -46,13 +46,13 @@ export function expandCollection(docs: readonly YDocument[]): CollectionResult {
           if (!previous) throw invalid("'action: repeat' with no rule before it to repeat", actionEntry!.keyLine);
           const merged = mergeValues(previous, body) as YMap;
           previous = merged;
-          out.push({ index: d.index, line: d.line, root: merged });
+          out.push({ index: d.index, line: d.root.line, root: merged });
           continue;
         }
         case undefined: {
           const merged = global ? (mergeValues(global, body) as YMap) : body;
           previous = merged;
-          out.push({ index: d.index, line: d.line, root: merged });
+          out.push({ index: d.index, line: d.root.line, root: merged });
           continue;
         }
         default:

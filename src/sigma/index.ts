@@ -3,7 +3,7 @@
  * matches; matches → correlation matches. Pure: callers read files and hand over texts.
  *
  * ```ts
- * const { mapping } = parseMapping(mappingText, 'windows.yml');
+ * const { mapping } = parseMapping(mappingText, 'event-logs.yml');
  * const { ruleSet, files } = buildRuleSet(texts, { mapping });
  * const correlations = new CorrelationEngine(ruleSet);
  * for (const ev of events) for (const m of ruleSet.match(ev)) {

@@ -1,5 +1,5 @@
 /**
- * The logsource and field mapping, as data (rules/mapping/windows.yml, and a user's file over it): for each Sigma
+ * The logsource and field mapping, as data (rules/mapping/event-logs.yml, and a user's file over it): for each Sigma
  * logsource, the event-log sources its events come from — channel or provider, event ids, extra conditions — and
  * how the rule's field names read those events (renames and a few named conversions). Parsing is pure; reading the
  * files is the caller's.

@@ -122,32 +122,51 @@ export class RuleSet {
   private eventNo = 0;
   private readonly options: CompileOptions;
 
+  /** Channels the mapping gives to other products (Sysmon for Linux): `product: windows` alone does not cover them. */
+  private readonly foreign = new Set<string>();
+
   constructor(options: CompileOptions) {
     this.options = options;
+    for (const l of options.mapping.logsources) {
+      if (l.product !== undefined && l.product !== 'windows') for (const s of l.sources) for (const ch of s.channels) if (ch !== '*') this.foreign.add(ch);
+    }
   }
 
-  /** The rules an event meets (after indexing), for tests and diagnostics. */
+  /**
+   * The rules an event meets (after indexing): by channel, provider and event id for event-log records, by logsource
+   * hint for other sources, both when an event has both (a Linux Sysmon record with a hint, say).
+   */
   candidates(ev: EventRecord): readonly Placement[] {
-    return ev.logsource ? this.hintCandidates(ev.logsource) : this.windowsCandidates(ev);
+    const hinted = ev.logsource ? this.hintCandidates(ev.logsource) : undefined;
+    const placed = ev.channel !== undefined || ev.provider !== undefined ? this.windowsCandidates(ev) : undefined;
+    if (!hinted) return placed ?? [];
+    if (!placed?.length) return hinted;
+    return [...placed, ...hinted];
   }
 
   /** Match one event against every candidate rule. The result is empty (and shared) when nothing matches. */
   match(ev: EventRecord): readonly RuleMatch[] {
-    const list = this.candidates(ev);
-    if (!list.length) return EMPTY;
+    const hinted = ev.logsource ? this.hintCandidates(ev.logsource) : undefined;
+    const placed = ev.channel !== undefined || ev.provider !== undefined ? this.windowsCandidates(ev) : undefined;
+    if (!hinted?.length && !placed?.length) return EMPTY;
     const c = this.ctx;
     c.begin(ev);
     const stamp = ++this.eventNo;
-    let out: RuleMatch[] | undefined;
+    let out = placed ? this.run(placed, ev, c, stamp, undefined) : undefined;
+    if (hinted) out = this.run(hinted, ev, c, stamp, out);
+    return out ?? EMPTY;
+  }
+
+  private run(list: readonly Placement[], ev: EventRecord, c: MatchContext, stamp: number, out: RuleMatch[] | undefined): RuleMatch[] | undefined {
     for (let i = 0; i < list.length; i++) {
       const p = list[i]!;
       if (!p.matcher.fn(c)) continue;
-      // A rule placed on two sources an event belongs to (its channel and its provider) fires once.
+      // A rule placed on two sources an event belongs to (its channel and its provider, say) fires once.
       if (this.fired[p.rule.index] === stamp) continue;
       this.fired[p.rule.index] = stamp;
       (out ??= []).push(this.describe(p, ev, c));
     }
-    return out ?? EMPTY;
+    return out;
   }
 
   private describe(p: Placement, ev: EventRecord, c: MatchContext): RuleMatch {
@@ -178,8 +197,9 @@ export class RuleSet {
     if (hit) return hit;
     const out: Placement[] = [];
     if (channel) {
-      this.channels.get(channel.toLowerCase())?.lookup(id, out);
-      this.everywhere.lookup(id, out);
+      const lower = channel.toLowerCase();
+      this.channels.get(lower)?.lookup(id, out);
+      if (!this.foreign.has(lower)) this.everywhere.lookup(id, out);
     }
     const before = out.length;
     if (provider) this.providers.get(provider.toLowerCase())?.lookup(id, out);

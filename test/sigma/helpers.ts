@@ -7,7 +7,7 @@ import type { CompileOptions } from '../../src/sigma/ruleset.js';
 import { ROOT } from '../helpers.js';
 
 export function shippedMapping(): Mapping {
-  const path = join(ROOT, 'rules', 'mapping', 'windows.yml');
+  const path = join(ROOT, 'rules', 'mapping', 'event-logs.yml');
   const { mapping, issues } = parseMapping(readFileSync(path, 'utf8'), path);
   if (issues.length) throw new Error(`shipped mapping: ${JSON.stringify(issues)}`);
   return mapping;
