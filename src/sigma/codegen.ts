@@ -10,7 +10,7 @@
  */
 import type { MatchContext } from './context.js';
 import type { Expr, Test } from './expr.js';
-import { evaluate, isNull, regexOf, testTexts, testValue } from './interpret.js';
+import { evaluate, isNull, joinable, regexOf, testTexts, testValue } from './interpret.js';
 import { matchGlob } from './wildcard.js';
 
 export type Matcher = (c: MatchContext) => boolean;
@@ -110,6 +110,12 @@ class Generator {
       case 'test':
         return this.test(e.field, e.test);
       case 'keyword':
+        if (joinable(e.test)) {
+          const vs = e.test.values;
+          if (vs.length <= INLINE_MAX) return `((x = c.keywordJoined()), ${vs.map((v) => `x.includes(${JSON.stringify(v)})`).join(' || ')})`;
+          return `H.anyContains(c.keywordJoined(), ${this.konst(vs)})`;
+        }
+        return this.interp(e);
       case 'fieldref':
         return this.interp(e);
     }

@@ -86,6 +86,8 @@ export class MatchContext {
   private spacedNames: Map<string, FieldValue> | undefined;
   private kwRaw: string[] = [];
   private kwLow: string[] = [];
+  private kwJoinedGen = 0;
+  private kwJoined = '';
   /** Counts runs of compiled matchers when they are built with instrumentation (the differential test). */
   compiledHits = 0;
 
@@ -149,6 +151,26 @@ export class MatchContext {
       }
     }
     return this.spacedNames?.get(field);
+  }
+
+  /**
+   * Every field value, lower-cased, joined by NUL: a keyword `contains` test is one `includes` on it (a keyword
+   * without NUL cannot match across the join).
+   */
+  keywordJoined(): string {
+    if (this.kwJoinedGen !== this.gen) {
+      this.kwJoinedGen = this.gen;
+      // One lower-casing of the joined text instead of one per field (the NUL keeps word ends where they were).
+      const raw: string[] = [];
+      for (const [, v] of this.ev.entries()) {
+        const t = textOf(v);
+        if (t === undefined) continue;
+        if (typeof t === 'string') raw.push(t);
+        else raw.push(...t);
+      }
+      this.kwJoined = raw.join('\0').toLowerCase();
+    }
+    return this.kwJoined;
   }
 
   /** Every field value of the event as text (keyword search), raw or lower-case; computed once per event. */

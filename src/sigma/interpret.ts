@@ -39,6 +39,11 @@ export function evaluate(e: Expr<number>, c: MatchContext): boolean {
     case 'test':
       return testSlot(e.test, e.field, c);
     case 'keyword': {
+      if (joinable(e.test)) {
+        const all = c.keywordJoined();
+        for (const v of e.test.values) if (all.includes(v)) return true;
+        return false;
+      }
       const lower = lowersText(e.test);
       for (const s of c.keywordTexts(lower)) if (testText(e.test, s)) return true;
       return false;
@@ -50,6 +55,11 @@ export function evaluate(e: Expr<number>, c: MatchContext): boolean {
     case 'fieldref':
       return fieldRef(e.op, e.cased ? c.T(e.field) : c.L(e.field), e.cased ? c.T(e.other) : c.L(e.other));
   }
+}
+
+/** A keyword test that can run on the joined text: case-insensitive `contains` of values without NUL. */
+export function joinable(t: Test): t is Test & { t: 'str' } {
+  return t.t === 'str' && t.op === 'contains' && !t.cased && t.values.every((v) => !v.includes('\0'));
 }
 
 /** Whether a test compares lower-cased text (true) or text as written. */

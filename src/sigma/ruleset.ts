@@ -14,6 +14,7 @@ import { compileExpr, type CompiledMatcher } from './codegen.js';
 import { getField, MatchContext, SlotTable } from './context.js';
 import { and, eventIdsOf, FALSE, mapFields, not, simplify, TRUE, type Expr } from './expr.js';
 import { evaluate } from './interpret.js';
+import { Prefilter, requirementOf, type Requirement } from './prefilter.js';
 import type { FileResult } from './load.js';
 import { findLogsource, readerFor, type Mapping, type SourceSpec } from './mapping.js';
 import type { Logsource, RuleIssue, SigmaCorrelation, SigmaFilter, SigmaRule } from './model.js';
@@ -40,6 +41,8 @@ export interface Placement {
   matcher: CompiledMatcher;
   /** Slot → the rule's own name for the field. */
   sigmaNames: Map<number, string>;
+  /** Literals one of which must occur for the rule to match (prefilter.ts), or null. */
+  requirement: Requirement;
 }
 
 export interface MatchedField {
@@ -79,6 +82,8 @@ export interface CompileOptions {
   instrument?: boolean;
   /** Interpret every rule instead of generating code (for comparison). */
   interpretOnly?: boolean;
+  /** Skip rules whose required literals are absent (default true; off for comparison). */
+  prefilter?: boolean;
 }
 
 const EMPTY: readonly RuleMatch[] = Object.freeze([]) as readonly RuleMatch[];
@@ -158,7 +163,10 @@ export class RuleSet {
   }
 
   private run(list: readonly Placement[], ev: EventRecord, c: MatchContext, stamp: number, out: RuleMatch[] | undefined): RuleMatch[] | undefined {
+    const pf = this.prefilterOf(list);
+    pf?.run(c);
     for (let i = 0; i < list.length; i++) {
+      if (pf && !pf.wanted(i)) continue;
       const p = list[i]!;
       if (!p.matcher.fn(c)) continue;
       // A rule placed on two sources an event belongs to (its channel and its provider, say) fires once.
@@ -167,6 +175,36 @@ export class RuleSet {
       (out ??= []).push(this.describe(p, ev, c));
     }
     return out;
+  }
+
+  /** How many rules an event meets after indexing, and how many of those the prefilter lets through (diagnostics). */
+  work(ev: EventRecord): { candidates: number; evaluated: number } {
+    let candidates = 0;
+    let evaluated = 0;
+    const hinted = ev.logsource ? this.hintCandidates(ev.logsource) : undefined;
+    const placed = ev.channel !== undefined || ev.provider !== undefined ? this.windowsCandidates(ev) : undefined;
+    this.ctx.begin(ev);
+    for (const list of [placed, hinted]) {
+      if (!list) continue;
+      candidates += list.length;
+      const pf = this.prefilterOf(list);
+      pf?.run(this.ctx);
+      for (let i = 0; i < list.length; i++) if (!pf || pf.wanted(i)) evaluated++;
+    }
+    return { candidates, evaluated };
+  }
+
+  private readonly prefilters = new WeakMap<readonly Placement[], Prefilter | null>();
+
+  /** The prefilter of a candidate list, built the first time the list is used (null when it would not help). */
+  private prefilterOf(list: readonly Placement[]): Prefilter | null {
+    let pf = this.prefilters.get(list);
+    if (pf === undefined) {
+      const filtered = list.filter((p) => p.requirement).length;
+      pf = this.options.prefilter === false || list.length < 8 || filtered < list.length / 4 ? null : new Prefilter(list.map((p) => p.requirement));
+      this.prefilters.set(list, pf);
+    }
+    return pf;
   }
 
   private describe(p: Placement, ev: EventRecord, c: MatchContext): RuleMatch {
@@ -264,7 +302,8 @@ export class RuleSet {
     const matcher = this.options.interpretOnly
       ? { fn: (c: MatchContext) => evaluate(bound, c), source: '', fallbacks: 1, compiled: false }
       : compileExpr(bound, this.options.instrument ? { instrument: true } : {});
-    const p: Placement = { rule, source: spec?.name ?? 'hint', spec, expr: bound, matcher, sigmaNames };
+    const requirement = requirementOf(bound, this.indexedSlots());
+    const p: Placement = { rule, source: spec?.name ?? 'hint', spec, expr: bound, matcher, sigmaNames, requirement };
     if (this.ctx) this.grow();
     return p;
   }
@@ -306,6 +345,16 @@ export class RuleSet {
     return b;
   }
 
+  /** Slots the index already decides (scanning them for literals would select nothing). */
+  private indexedSlots(): Set<number> {
+    const out = new Set<number>();
+    for (const f of ['EventID', 'Channel', 'Provider_Name']) {
+      const s = this.slots.find(f);
+      if (s !== undefined) out.add(s);
+    }
+    return out;
+  }
+
   addFilter(ruleIndex: number, e: Expr<string>): void {
     const l = this.filtersFor.get(ruleIndex) ?? [];
     l.push(e);
@@ -323,7 +372,10 @@ export class RuleSet {
   }
 }
 
-/** Slots of the leaves that made a matching expression true (not under `not`). */
+/**
+ * Slots of the leaves that made a matching expression true (not under `not`). `e` is known to be true: an `and`'s
+ * parts all are, so only the alternatives of an `or` need evaluating again.
+ */
 function explain(e: Expr<number>, c: MatchContext, out: Set<number>): void {
   switch (e.k) {
     case 'and':
@@ -334,11 +386,10 @@ function explain(e: Expr<number>, c: MatchContext, out: Set<number>): void {
       return;
     case 'test':
     case 'exists':
+      out.add(e.field);
+      return;
     case 'fieldref':
-      if (evaluate(e, c)) {
-        out.add(e.field);
-        if (e.k === 'fieldref') out.add(e.other);
-      }
+      out.add(e.field).add(e.other);
       return;
     default:
       return;
