@@ -17,6 +17,7 @@ import { loadRuleFiles, type FileResult, type LoadOptions, type RuleText } from 
 import type { Mapping } from './mapping.js';
 import { compileRuleSet, type CompileOptions, type RuleSet } from './ruleset.js';
 
+export { correlationFinding, matchFinding, type FindingContext } from './finding.js';
 export { CorrelationEngine, type CorrelationEvent, type CorrelationMatch, type EventRef } from './correlation.js';
 export { loadRuleFiles, MAX_RULE_TEXT, type FileResult, type LoadOptions, type RuleText } from './load.js';
 export { findLogsource, mergeMappings, parseMapping, type LogsourceSpec, type Mapping, type MappingIssue, type SourceSpec } from './mapping.js';
