@@ -53,8 +53,9 @@ function loadOne(t: RuleText, placeholder: (n: string) => readonly string[] | un
   const collection = expandCollection(parsed.documents);
   for (const p of collection.problems) issue(p.problem);
   for (const d of collection.documents) {
+    const also: RuleProblem[] = [];
     try {
-      const r = parseDocument(d.root, t.path, d.index, d.line, { placeholder });
+      const r = parseDocument(d.root, t.path, d.index, d.line, { placeholder, also });
       result.documents.push(r.document);
       if (r.missingPlaceholders.length) {
         result.notes.push(
@@ -66,6 +67,7 @@ function loadOne(t: RuleText, placeholder: (n: string) => readonly string[] | un
       if (err instanceof RuleProblem) issue(err);
       else throw err;
     }
+    for (const p of also) issue(p);
   }
   if (!result.documents.length && !result.issues.length) {
     issue(new RuleProblem('RULE_INVALID', 'the file holds no Sigma document', 1));

@@ -7,6 +7,7 @@ import { parseCondition } from './condition.js';
 import { and, or, type Expr } from './expr.js';
 import {
   invalid,
+  RuleProblem,
   unsupported,
   type CompareOp,
   type CorrelationType,
@@ -23,6 +24,8 @@ import { entry, scalarText, type YMap, type YValue } from './yaml-tree.js';
 
 export interface ParseOptions {
   placeholder: (name: string) => readonly string[] | undefined;
+  /** Further problems of the same document (each search identifier is checked even after one fails). */
+  also?: RuleProblem[];
 }
 
 export interface ParsedDocument {
@@ -138,6 +141,7 @@ function parseLogsource(root: YMap): Logsource {
 function parseDetection(m: YMap, line: number, options: ParseOptions, missing: Set<string>): Detection {
   const searches = new Map<string, Expr<string>>();
   let conditionEntry: YMap['entries'][number] | undefined;
+  const problems: RuleProblem[] = [];
   for (const e of m.entries) {
     if (e.key === 'condition') {
       conditionEntry = e;
@@ -145,7 +149,16 @@ function parseDetection(m: YMap, line: number, options: ParseOptions, missing: S
     }
     if (e.key === 'timeframe') continue; // Sigma 1: only meaningful with an aggregation, which the condition rejects
     const ctx: ValueContext = { line: e.keyLine, placeholder: options.placeholder, missing };
-    searches.set(e.key, searchExpr(e.value, ctx));
+    try {
+      searches.set(e.key, searchExpr(e.value, ctx));
+    } catch (err) {
+      if (!(err instanceof RuleProblem)) throw err;
+      problems.push(err);
+    }
+  }
+  if (problems.length) {
+    options.also?.push(...problems.slice(1));
+    throw problems[0]!;
   }
   if (!conditionEntry) throw invalid("the detection has no 'condition'", line);
   const cv = conditionEntry.value;

@@ -22,6 +22,11 @@ describe('rule loading', () => {
     expect(i!.message).toContain("unknown modifier 'containz'");
   });
 
+  it('every bad search identifier of a rule is reported, not just the first', () => {
+    const r = load(HEAD + 'detection:\n    a:\n        A|nope: 1\n    b:\n        B|cidr: x\n    condition: a or b\n');
+    expect(r.issues.map((i) => i.line)).toEqual([7, 9]);
+  });
+
   it('the Sigma 1 aggregation is unsupported by name', () => {
     const i = firstIssue(HEAD + 'detection:\n    sel:\n        A: 1\n    condition: sel | count() by Host > 10\n');
     expect(i).toMatchObject({ code: 'RULE_UNSUPPORTED', line: 8 });
