@@ -91,7 +91,17 @@ export class MatchContext {
   /** Counts runs of compiled matchers when they are built with instrumentation (the differential test). */
   compiledHits = 0;
 
-  constructor(private readonly table: SlotTable) {
+  /**
+   * Per (channel, event id): whether its events have field names with spaces. Events of one id share a template, so
+   * the first one tells; the others then skip the scan (which would make a lazy EVTX record decode every field).
+   */
+  private readonly spacedByKind: Map<string, boolean>;
+
+  constructor(
+    private readonly table: SlotTable,
+    spacedByKind: Map<string, boolean> = new Map(),
+  ) {
+    this.spacedByKind = spacedByKind;
     const n = table.size;
     this.vStamp = new Uint32Array(n);
     this.tStamp = new Uint32Array(n);
@@ -145,10 +155,14 @@ export class MatchContext {
     if (this.spacedGen !== this.gen) {
       this.spacedGen = this.gen;
       this.spacedNames = undefined;
-      for (const [k, v] of this.ev.entries()) {
+      const ev = this.ev;
+      const kind = ev.channel === undefined ? undefined : `${ev.channel}\u0000${ev.eventId ?? ''}`;
+      if (kind !== undefined && this.spacedByKind.get(kind) === false) return undefined;
+      for (const [k, v] of ev.entries()) {
         if (!k.includes(' ')) continue;
         (this.spacedNames ??= new Map()).set(k.replace(/ /g, ''), v);
       }
+      if (kind !== undefined && this.spacedByKind.size < 100_000) this.spacedByKind.set(kind, this.spacedNames !== undefined);
     }
     return this.spacedNames?.get(field);
   }

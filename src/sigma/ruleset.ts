@@ -366,8 +366,10 @@ export class RuleSet {
     this.grow();
   }
 
+  private readonly spacedByKind = new Map<string, boolean>();
+
   private grow(): void {
-    this.ctx = new MatchContext(this.slots);
+    this.ctx = new MatchContext(this.slots, this.spacedByKind);
     if (this.fired.length < this.rules.length) this.fired = new Int32Array(this.rules.length);
   }
 }
