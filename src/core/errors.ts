@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'RULE_UNSUPPORTED' // a rule that uses what we deliberately do not support
   | 'OUTPUT' // cannot write the output
   | 'NOT_BUILT' // a command that later work fills in
+  | 'EVTX_WRITE' // a record the EVTX writer cannot encode (value out of range, record larger than a chunk)
   | 'INTERNAL';
 
 export class HardnutError extends Error {
