@@ -151,7 +151,9 @@ class ChunkWalker {
           children.push({ t: 'cdata', s: this.utf16(p + 3, n) });
           p += 3 + 2 * n;
         } else {
+          const before = p;
           p = this.parts(p, children, inTemplate, true);
+          check(p !== before, `${this.where}: unexpected token 0x${this.u8(p).toString(16)} in <${name}> at ${p}`);
         }
       }
     } else check(close === 0x03, `${this.where}: <${name}> start tag closed by 0x${close.toString(16)} at ${p - 1}`);

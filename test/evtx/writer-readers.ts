@@ -27,8 +27,8 @@ export interface Features {
   multiPartContent: boolean;
   /** Attribute values of several parts. */
   multiPartAttributes: boolean;
-  /** Attribute values that are empty. */
-  emptyAttributes: boolean;
+  /** Empty attribute values and empty PI data. */
+  emptyStrings: boolean;
   /** `"`, `<` and `&` in attribute values (a reader that does not escape them prints invalid XML). */
   attributeSpecials: boolean;
   /** Entity references standing alone (not after text), and names outside lt/gt/amp/quot/apos. */
@@ -40,10 +40,18 @@ export interface Features {
   /** Item types arrays may have. */
   arrays: ReadonlySet<ArrayItemType>;
   emptyArrays: boolean;
+  /** Empty strings in string arrays (libevtx fails on them after a non-empty one). */
+  awkwardArrayStrings: boolean;
+  /** "<", ">" and "&" in ANSI strings (libevtx does not escape ANSI strings). */
+  ansiSpecials: boolean;
   /** Characters outside the BMP (surrogate pairs) and C0/C1 controls other than tab, LF, CR. */
   exoticCharacters: boolean;
   /** Raw (non-template) elements without dependency identifiers, as real forwarded-event logs have them. */
   rawWithoutDependencyIds: boolean;
+  /** Element content that is exactly "\n" (libevtx prints it empty, as Event Viewer shows it). */
+  newlineContent: boolean;
+  /** Element content that is exactly "<", ">" or "&" (libevtx fails to escape a one-character string). */
+  lonelySpecials: boolean;
   /** Real numbers beyond 1e±200 and exact ties at the 7th digit (printf rounding differs between C runtimes). */
   extremeReals: boolean;
 }
@@ -83,15 +91,19 @@ export const FULL: ReaderProfile = {
     mixedContent: true,
     multiPartContent: true,
     multiPartAttributes: true,
-    emptyAttributes: true,
+    emptyStrings: true,
     attributeSpecials: true,
     looseEntities: true,
     opaqueTypes: true,
     nullNormalSubstitutions: true,
     arrays: ALL_ARRAYS,
     emptyArrays: true,
+    awkwardArrayStrings: true,
+    ansiSpecials: true,
     exoticCharacters: true,
     rawWithoutDependencyIds: true,
+    newlineContent: true,
+    lonelySpecials: true,
     extremeReals: true,
   },
 };
@@ -119,15 +131,19 @@ export const LIBEVTX: ReaderProfile = {
     mixedContent: false, // drops the child elements
     multiPartContent: false, // drops the text before a substitution; "value type mismatch" across types
     multiPartAttributes: false,
-    emptyAttributes: false, // "Unable to export record"
+    emptyStrings: false, // "Unable to export record"
     attributeSpecials: false, // printed unescaped
     looseEntities: false,
     opaqueTypes: false, // "unsupported value type: 0x20 / 0x23"
     nullNormalSubstitutions: false, // "unable to substitute template value"
     arrays: new Set([...ALL_ARRAYS].filter((t) => t !== 'bool' && t !== 'sizet' && t !== 'sid')),
     emptyArrays: false,
+    awkwardArrayStrings: false,
+    ansiSpecials: false,
     exoticCharacters: false, // surrogate pairs come out as other characters
     rawWithoutDependencyIds: false, // reads raw elements as if they had one (the issue_201 sample fails the same way)
+    newlineContent: false,
+    lonelySpecials: false,
     extremeReals: false,
   },
 };

@@ -151,7 +151,7 @@ describe.each(READERS.map((r) => [r.name, r] as const))('round trip through %s',
       const strings = x.type === 'array' ? x.items : [x];
       const empty = strings.some((i) => (i.type === 'string' || i.type === 'ansi') && !i.value);
       const special = strings.some((i) => (i.type === 'string' || i.type === 'ansi') && /["<&]/.test(i.value));
-      return (empty && !f.emptyAttributes) || (special && !f.attributeSpecials) ? 'x' : x;
+      return (empty && !f.emptyStrings) || (special && !f.attributeSpecials) ? 'x' : x;
     };
     const records = vals.map(([k, x]): EvtxRecord => ({
       event: el('Event', { xmlns: NS }, el('System', null, el('EventID', null, opt(v.uint16(1)))), el('EventData', null, el('Data', { Name: k }, x)), el('A', { Value: inAttribute(x) })),

@@ -264,7 +264,7 @@ export class BinXmlEncoder {
       this.rawElement(value.value);
       return;
     }
-    if (value.type === 'null') return;
+    // Always a token, even for null: an attribute needs at least one value token.
     this.literal({ kind: 'text', text: valueText(value, this.options.recordId) }, more);
   }
 

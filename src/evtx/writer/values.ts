@@ -204,6 +204,8 @@ export const v = {
   binxml: (element: XmlElement, encoding: 'template' | 'raw' = 'template'): BinXmlValue => ({ type: 'binxml', value: element, encoding }),
   array: (of: ArrayItemType, items: readonly ScalarValue[]): ArrayValue => {
     for (const it of items) if (it.type !== of) throw invalid(`array of ${of} holds a ${it.type}`);
+    // Readers split an array by item width, so size_t items must all be 4 or all be 8 bytes.
+    if (of === 'sizet' && new Set(items.map((i) => (i as SizeTValue).width)).size > 1) throw invalid('array of size_t mixes 4- and 8-byte items');
     return { type: 'array', of, items };
   },
   recordId: (): RecordIdValue => ({ type: 'record-id' }),
