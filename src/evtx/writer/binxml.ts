@@ -38,7 +38,16 @@ export interface ChunkTables {
   templateOffset(key: string): number | undefined;
   /** Record a template definition written at `offset` with this GUID. */
   addTemplate(key: string, offset: number, guid: Uint8Array): void;
+  /** Note where a structure of the record is (for the damage helpers); the first of each kind is kept. */
+  readonly mark?: ((kind: MarkKind, offset: number) => void) | undefined;
 }
+
+/**
+ * Landmarks of a record that the damage helpers aim at: a template instance's definition offset field (`template-ref`,
+ * when it refers back to an earlier definition), a template definition (`template-def`), an element's data size
+ * field, the first value descriptor, the length of a text token, an inline name's character count.
+ */
+export type MarkKind = 'template-ref' | 'template-def' | 'element-size' | 'descriptor' | 'text-length' | 'name-length';
 
 export interface EncodeOptions {
   /** Whether raw (non-template) elements carry the dependency identifier. */
@@ -162,9 +171,11 @@ export class BinXmlEncoder {
     const idAt = w.take(4);
     const offsetAt = w.take(4);
     let offset = this.t.templateOffset(inst.key);
+    if (offset !== undefined) this.t.mark?.('template-ref', offsetAt);
     if (offset === undefined) {
       // First use in this chunk: the definition follows inline; later records point back at it.
       offset = w.pos;
+      this.t.mark?.('template-def', offset);
       const guid = templateGuid(inst.key);
       w.take(4); // next template in the bucket: filled in by addTemplate
       w.bytes(guid);
@@ -187,6 +198,7 @@ export class BinXmlEncoder {
     const w = this.t.w;
     w.u32(values.length);
     const descAt = w.take(4 * values.length);
+    if (values.length) this.t.mark?.('descriptor', descAt);
     for (let i = 0; i < values.length; i++) {
       const value = values[i]!;
       const start = w.pos;
@@ -274,6 +286,7 @@ export class BinXmlEncoder {
     w.u8(e.attributes.length ? TOKEN.openStart | TOKEN.more : TOKEN.openStart);
     if (withDependency) w.u16(dependency);
     const sizeAt = w.take(4);
+    this.t.mark?.('element-size', sizeAt);
     this.t.writeName(e.name);
     return sizeAt;
   }
@@ -313,6 +326,7 @@ export class BinXmlEncoder {
         if (c.text.length > 0xffff) throw invalid(`text of ${c.text.length} characters exceeds 65535`);
         w.u8(TOKEN.value | flag);
         w.u8(0x01);
+        this.t.mark?.('text-length', w.pos);
         w.u16(c.text.length);
         w.utf16(c.text);
         return;

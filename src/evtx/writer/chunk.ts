@@ -3,7 +3,7 @@
  * hash buckets of name offsets) and template table (32 buckets), then event records, each with its BinXml. A record
  * that does not fit is rolled back — bytes, names and templates — and the writer starts the next chunk with it.
  */
-import { BinXmlEncoder, type ChunkTables } from './binxml.js';
+import { BinXmlEncoder, type ChunkTables, type MarkKind } from './binxml.js';
 import { ByteWriter, CHUNK_FULL } from './bytes.js';
 import { crc32 } from './crc32.js';
 import type { XmlElement } from './model.js';
@@ -20,6 +20,8 @@ export interface RecordPlacement {
   readonly offset: number;
   readonly size: number;
   readonly id: bigint;
+  /** Offsets (in the chunk) of the first structure of each kind in the record, when the layout is kept. */
+  readonly marks: Partial<Record<MarkKind, number>>;
 }
 
 /** Where things landed in a chunk. */
@@ -68,9 +70,17 @@ export class ChunkBuilder implements ChunkTables {
   private firstId = 0n;
   private lastId = 0n;
   private lastRecordOffset = 0;
+  private marks: Partial<Record<MarkKind, number>> = {};
+  readonly mark: ((kind: MarkKind, offset: number) => void) | undefined;
 
-  constructor() {
+  /** `track`: note each record's landmarks in the layout (for the damage helpers). */
+  constructor(track = false) {
     this.w.pos = CHUNK_HEADER_SIZE;
+    this.mark = track
+      ? (kind, offset) => {
+          if (this.marks[kind] === undefined) this.marks[kind] = offset;
+        }
+      : undefined;
   }
 
   get recordCount(): number {
@@ -82,6 +92,7 @@ export class ChunkBuilder implements ChunkTables {
     const w = this.w;
     const start = w.pos;
     this.undo = { names: [], nameHeads: [], templates: [], templateHeads: [] };
+    this.marks = {};
     try {
       w.u32(RECORD_MAGIC);
       const sizeAt = w.take(4);
@@ -93,7 +104,7 @@ export class ChunkBuilder implements ChunkTables {
       const size = w.pos + 4 - start;
       w.u32(size);
       w.patchU32(sizeAt, size);
-      this.layout.records.push({ offset: start, size, id: r.id });
+      this.layout.records.push({ offset: start, size, id: r.id, marks: this.marks });
     } catch (e) {
       if (e !== CHUNK_FULL) throw e;
       this.rollback(start);
@@ -137,6 +148,7 @@ export class ChunkBuilder implements ChunkTables {
     const bucket = h % 64;
     w.u32(this.nameHeads[bucket]!);
     w.u16(h & 0xffff);
+    this.mark?.('name-length', w.pos);
     w.u16(name.length);
     w.utf16(name);
     w.u16(0);

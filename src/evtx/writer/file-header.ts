@@ -9,6 +9,8 @@ const FILE_MAGIC = [0x45, 0x6c, 0x66, 0x46, 0x69, 0x6c, 0x65, 0x00]; // "ElfFile
 
 export const FILE_FLAG_DIRTY = 0x1;
 export const FILE_FLAG_FULL = 0x2;
+/** Seen with all checksums zero (parser-samples/Application_no_crc32.evtx), in the file and chunk headers. */
+export const FILE_FLAG_NO_CRC = 0x4;
 
 export interface FileHeaderFields {
   chunkCount: number;

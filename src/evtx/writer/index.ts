@@ -25,5 +25,7 @@ export {
   type Fields,
 } from './catalog.js';
 export { CHUNK_SIZE, CHUNK_HEADER_SIZE, nameHash, chunkHeaderCrc, type ChunkLayout, type RecordPlacement } from './chunk.js';
-export { FILE_HEADER_SIZE, FILE_FLAG_DIRTY, FILE_FLAG_FULL, fileHeader, type FileHeaderFields } from './file-header.js';
+export { FILE_HEADER_SIZE, FILE_FLAG_DIRTY, FILE_FLAG_FULL, FILE_FLAG_NO_CRC, fileHeader, type FileHeaderFields } from './file-header.js';
 export { crc32 } from './crc32.js';
+export { damage, fixChecksums, type Damage, type DamageOptions } from './damage.js';
+export type { MarkKind } from './binxml.js';

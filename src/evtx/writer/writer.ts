@@ -20,7 +20,7 @@ export interface EvtxWriterOptions {
 }
 
 export class EvtxWriter {
-  private chunk = new ChunkBuilder();
+  private chunk: ChunkBuilder;
   private chunks = 0;
   private records = 0;
   private nextId: bigint;
@@ -30,6 +30,7 @@ export class EvtxWriter {
   readonly layouts: ChunkLayout[] = [];
 
   constructor(private readonly options: EvtxWriterOptions = {}) {
+    this.chunk = new ChunkBuilder(options.keepLayout ?? false);
     this.nextId = BigInt(options.firstRecordId ?? 1);
     this.nextNumber = this.nextId;
     this.maxPerChunk = options.maxRecordsPerChunk ?? Infinity;
@@ -76,7 +77,7 @@ export class EvtxWriter {
     const done = this.chunk.finish();
     if (this.options.keepLayout) this.layouts.push(this.chunk.layout);
     this.chunks++;
-    this.chunk = new ChunkBuilder();
+    this.chunk = new ChunkBuilder(this.options.keepLayout ?? false);
     return done;
   }
 
