@@ -362,6 +362,7 @@ export function walkFile(file: Uint8Array, opts: WalkOptions): WalkedFile {
     const free = cdv.getUint32(48, true);
     check(cdv.getUint32(52, true) === crc32(c, 512, free), `${where}: event records CRC`);
     check(c.subarray(free).every((b) => b === 0), `${where}: bytes after the free space offset are not zero`);
+    check(free <= 65528, `${where}: free space offset ${free}: libevtx drops a record that ends at the chunk's end`);
     const walker = new ChunkWalker(c, where, opts);
     const render = new Render(walker, opts);
     let p = 512;

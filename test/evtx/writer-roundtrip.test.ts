@@ -268,6 +268,21 @@ describe('what the records look like inside', () => {
     }
   });
 
+  it.skipIf(!haveEvtxexport())('a chunk filled to its last usable byte keeps its last record readable', () => {
+    // One big record, then one padded to end as late in the chunk as the writer lets it.
+    const big = { event: el('Event', { xmlns: NS }, el('Pad', null, v.string('x'.repeat(32000)))) };
+    let found: Uint8Array | undefined;
+    let latest = 0;
+    for (let n = 0; n < 400; n++) {
+      const small = { event: el('Event', { xmlns: NS }, el('Tail', null, v.string('y'.repeat(n)))) };
+      const { bytes, layout } = writeEvtxWithLayout([big, small]);
+      const last = layout.chunks[0]!.records.at(-1)!;
+      if (layout.chunks.length === 1 && last.offset + last.size > latest) [latest, found] = [last.offset + last.size, bytes];
+    }
+    expect(latest).toBe(65528);
+    expect([...evtxexportXml(found!).stdout.matchAll(/<Tail>/g)]).toHaveLength(1);
+  });
+
   it('builders write the System layout Windows writes: Windows substitution numbering, EventData as embedded BinXml', () => {
     const { bytes, layout } = writeEvtxWithLayout([sysmon1()]);
     const c = bytes.subarray(4096);

@@ -68,64 +68,82 @@ function isCharData(c: XmlContent | undefined): boolean {
   return c !== undefined && (c.kind === 'text' || c.kind === 'charref' || c.kind === 'entityref' || c.kind === 'cdata');
 }
 
+/**
+ * The shape of an element as a string (names, literals, substitution slots and types; no values), collecting its
+ * substitutions in document order. Literals are length-prefixed, so no text can fake structure.
+ */
+function shapeOf(e: XmlElement, subs: XmlSubstitution[]): string {
+  let k = '<' + e.name;
+  for (const a of e.attributes) {
+    k += ' ' + a.name + '=';
+    for (const p of a.value) k += partShape(p, subs);
+  }
+  k += '>';
+  for (const c of e.children) {
+    switch (c.kind) {
+      case 'element':
+        k += shapeOf(c, subs);
+        break;
+      case 'cdata':
+        k += '[' + c.text.length + ':' + c.text;
+        break;
+      case 'pi':
+        k += '?' + c.target.length + ':' + c.target + c.data.length + ':' + c.data;
+        break;
+      default:
+        k += partShape(c, subs);
+    }
+  }
+  return k + '/';
+}
+
+function partShape(p: AttributeContent, subs: XmlSubstitution[]): string {
+  switch (p.kind) {
+    case 'text':
+      return '"' + p.text.length + ':' + p.text;
+    case 'charref':
+      return '#' + p.code;
+    case 'entityref':
+      return '&' + p.name + ';';
+    case 'sub':
+      subs.push(p);
+      return (p.optional ? '%o' : '%n') + (p.id ?? '?') + ':' + (p.declared ?? typeCode(p.value));
+  }
+}
+
 /** Walk the tree once: the template key (shape without values) and the values by substitution index. */
 function instanceOf(root: XmlElement): Instance {
   const subs: XmlSubstitution[] = [];
-  const parts: string[] = [];
-  const shape = (e: XmlElement): void => {
-    parts.push('<', e.name);
-    for (const a of e.attributes) {
-      parts.push(' ', a.name, '=');
-      for (const p of a.value) part(p);
-    }
-    parts.push('>');
-    for (const c of e.children) {
-      if (c.kind === 'element') shape(c);
-      else if (c.kind === 'cdata') parts.push('[', JSON.stringify(c.text));
-      else if (c.kind === 'pi') parts.push('?', JSON.stringify(c.target), JSON.stringify(c.data));
-      else part(c);
-    }
-    parts.push('/');
-  };
-  const part = (p: AttributeContent): void => {
-    switch (p.kind) {
-      case 'text':
-        parts.push(JSON.stringify(p.text));
-        return;
-      case 'charref':
-        parts.push('#', String(p.code));
-        return;
-      case 'entityref':
-        parts.push('&', p.name);
-        return;
-      case 'sub':
-        subs.push(p);
-        parts.push(p.optional ? '%o' : '%n', String(p.id ?? '?'), ':', String(p.declared ?? typeCode(p.value)));
-        return;
-    }
-  };
-  shape(root);
-
+  const shape = shapeOf(root, subs);
   // Explicit indices first; the others take the free indices in document order.
-  const taken = new Set<number>();
-  for (const s of subs) if (s.id !== undefined) taken.add(s.id);
-  const ids: number[] = [];
-  let next = 0;
-  for (const s of subs) {
-    if (s.id !== undefined) {
-      ids.push(s.id);
-      continue;
+  let explicit = false;
+  for (const s of subs) if (s.id !== undefined) explicit = true;
+  const ids: number[] = new Array<number>(subs.length);
+  let count = subs.length;
+  if (!explicit) {
+    for (let i = 0; i < subs.length; i++) ids[i] = i;
+  } else {
+    const taken = new Set<number>();
+    for (const s of subs) if (s.id !== undefined) taken.add(s.id);
+    let next = 0;
+    count = 0;
+    for (let i = 0; i < subs.length; i++) {
+      const id = subs[i]!.id;
+      if (id !== undefined) ids[i] = id;
+      else {
+        while (taken.has(next)) next++;
+        taken.add(next);
+        ids[i] = next;
+      }
+      count = Math.max(count, ids[i]! + 1);
     }
-    while (taken.has(next)) next++;
-    taken.add(next);
-    ids.push(next);
   }
-  let count = 0;
-  for (const id of ids) count = Math.max(count, id + 1);
-  const values: Value[] = new Array<Value>(count).fill({ type: 'null' });
+  const values: Value[] = new Array<Value>(count).fill(NULL);
   for (let i = 0; i < subs.length; i++) values[ids[i]!] = subs[i]!.value;
-  return { key: parts.join('') + '|' + ids.join(','), ids, values };
+  return { key: explicit ? shape + '|' + ids.join(',') : shape, ids, values };
 }
+
+const NULL: Value = { type: 'null' };
 
 /** 16 bytes from the template's shape: the same shape always gets the same GUID, as in a Windows manifest. */
 function templateGuid(key: string): Uint8Array {

@@ -9,7 +9,8 @@
  */
 import { el, sub, type EvtxRecord } from './model.js';
 import { v, type TypeName } from './values.js';
-import { dataValue, windowsEvent, type DataInput, type DataItem, type EventCommon } from './windows-event.js';
+import { filetimeText } from './text.js';
+import { dataValue, DEFAULT_TIME, windowsEvent, type DataInput, type DataItem, type EventCommon } from './windows-event.js';
 
 type Field = readonly [name: string, type: TypeName, fallback: DataInput];
 /** EventData fields by name (strings, numbers, bigints, booleans or typed values) and the common fields. */
@@ -20,15 +21,18 @@ const COMMON_KEYS = new Set(['computer', 'time', 'recordId', 'processId', 'threa
 function common(f: EventCommon): EventCommon {
   const out: Record<string, unknown> = {};
   const src = f as Record<string, unknown>;
-  for (const k of COMMON_KEYS) if (src[k] !== undefined) out[k] = src[k];
+  for (const k in src) if (COMMON_KEYS.has(k) && src[k] !== undefined) out[k] = src[k];
   return out as EventCommon;
 }
 
+const KNOWN = new WeakMap<readonly Field[], Set<string>>();
+
 function data(schema: readonly Field[], f: Fields): DataItem[] {
-  const known = new Set(schema.map((s) => s[0]));
+  let known = KNOWN.get(schema);
+  if (!known) KNOWN.set(schema, (known = new Set(schema.map((s) => s[0]))));
   const items: DataItem[] = schema.map(([name, type, fallback]) => ({ name, type, value: f[name] === undefined ? fallback : (f[name] as DataInput) }));
   // Fields outside the schema are kept with their natural type: newer schema versions add fields.
-  for (const [k, x] of Object.entries(f)) if (!known.has(k) && !COMMON_KEYS.has(k) && x !== undefined) items.push({ name: k, value: x as DataInput });
+  for (const k in f) if (!known.has(k) && !COMMON_KEYS.has(k) && f[k] !== undefined) items.push({ name: k, value: f[k] as DataInput });
   return items;
 }
 
@@ -38,13 +42,13 @@ const GUID0 = '{00000000-0000-0000-0000-000000000000}';
 
 function utc(time: EventCommon['time']): string {
   // Sysmon's UtcTime is text with milliseconds: "2019-05-16 13:10:13.759".
-  const iso = typeof time === 'string' ? time : time instanceof Date ? time.toISOString() : '2024-01-15T09:30:00.000Z';
+  const iso = typeof time === 'string' ? time : time instanceof Date ? time.toISOString() : time === undefined ? DEFAULT_TIME : filetimeText(time);
   const m = /^(\d{4}-\d\d-\d\d)[T ](\d\d:\d\d:\d\d)(?:\.(\d{1,3}))?/.exec(iso);
   return m ? `${m[1]} ${m[2]}.${(m[3] ?? '0').padEnd(3, '0')}` : '2024-01-15 09:30:00.000';
 }
 
 function sysmon(eventId: number, version: number, task: number, schema: readonly Field[], f: Fields): EvtxRecord {
-  const withTime = { UtcTime: utc(f.time), ...f };
+  const withTime = f.UtcTime === undefined ? { ...f, UtcTime: utc(f.time) } : f;
   return windowsEvent({ ...SYSMON, eventId, version, level: 4, task, opcode: 0, keywords: 0x8000000000000000n, userId: SYSMON_USER, processId: 2844, threadId: 3412, ...common(f), eventData: data(schema, withTime) });
 }
 

@@ -59,7 +59,9 @@ interface Undo {
 
 export class ChunkBuilder implements ChunkTables {
   readonly buf = new Uint8Array(CHUNK_SIZE);
-  readonly w = new ByteWriter(this.buf);
+  // Records end at most 8 bytes before the chunk end: libevtx 20181227 drops a record that ends exactly at 65536,
+  // and no Windows chunk seen has its free space offset past 65528.
+  readonly w = new ByteWriter(this.buf, CHUNK_SIZE - 8);
   readonly layout: ChunkLayout = { records: [], templates: [], names: new Map() };
   private readonly nameHeads = new Uint32Array(64);
   private readonly templateHeads = new Uint32Array(32);

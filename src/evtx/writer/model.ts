@@ -100,7 +100,13 @@ function attributeParts(input: AttributeInput): AttributeContent[] {
 export function el(name: string, attributes?: Record<string, AttributeInput | null | undefined> | null, ...children: ContentInput[]): XmlElement {
   const attrs: XmlAttribute[] = [];
   if (attributes) {
-    for (const [k, a] of Object.entries(attributes)) if (a !== null && a !== undefined) attrs.push({ name: k, value: attributeParts(a) });
+    for (const k in attributes) {
+      const a = attributes[k];
+      if (a === null || a === undefined) continue;
+      // The common cases without the general flattening: one literal, one value, one node.
+      const value = typeof a === 'string' ? [text(a)] : Array.isArray(a) ? attributeParts(a) : isNode(a as object) ? [a as AttributeContent] : [sub(a as Value)];
+      attrs.push({ name: k, value });
+    }
   }
   const kids: XmlContent[] = [];
   for (const c of children) {
@@ -126,23 +132,23 @@ interface SubOptions {
 }
 
 function makeSub(value: Value, optional: boolean, o: SubOptions): XmlSubstitution {
+  // Plain object literals, not spreads: builders make tens of these per record.
   const declared = declaredCode(o.declared);
-  return {
-    kind: 'sub',
-    value,
-    optional,
-    ...(o.id === undefined ? {} : { id: o.id }),
-    ...(declared === undefined ? {} : { declared }),
-  };
+  if (o.id === undefined && declared === undefined) return { kind: 'sub', value, optional };
+  if (declared === undefined) return { kind: 'sub', value, optional, id: o.id! };
+  if (o.id === undefined) return { kind: 'sub', value, optional, declared };
+  return { kind: 'sub', value, optional, id: o.id, declared };
 }
 
+const NO_OPTIONS: SubOptions = {};
+
 /** A normal substitution. */
-export function sub(value: Value, options: SubOptions = {}): XmlSubstitution {
+export function sub(value: Value, options: SubOptions = NO_OPTIONS): XmlSubstitution {
   return makeSub(value, false, options);
 }
 
 /** An optional substitution: with a null value the reader drops the element (or attribute) that holds it. */
-export function opt(value: Value, options: SubOptions = {}): XmlSubstitution {
+export function opt(value: Value, options: SubOptions = NO_OPTIONS): XmlSubstitution {
   return makeSub(value, true, options);
 }
 

@@ -235,29 +235,60 @@ function ansiByte(ch: number): number {
   return i >= 0 ? 0x80 + i : 0x3f; // '?' as Windows' best-fit would for an unmappable character
 }
 
-export function writeGuid(w: ByteWriter, s: string): void {
-  const m = GUID_RE.exec(s);
-  if (!m) throw invalid(`not a GUID: ${s}`);
-  w.u32(parseInt(m[1]!, 16));
-  w.u16(parseInt(m[2]!, 16));
-  w.u16(parseInt(m[3]!, 16));
-  const tail = m[4]! + m[5]!;
-  for (let i = 0; i < 16; i += 2) w.u8(parseInt(tail.slice(i, i + 2), 16));
+const HEX_VALUE = new Int8Array(128).fill(-1);
+for (let i = 0; i < 16; i++) {
+  HEX_VALUE['0123456789abcdef'.charCodeAt(i)] = i;
+  HEX_VALUE['0123456789ABCDEF'.charCodeAt(i)] = i;
 }
 
-function writeSid(w: ByteWriter, s: string): void {
+/** Hex digits of `s` from `at` (no validation: `writeGuid` checked the form). */
+function hexAt(s: string, at: number, n: number): number {
+  let v = 0;
+  for (let i = 0; i < n; i++) v = v * 16 + HEX_VALUE[s.charCodeAt(at + i)]!;
+  return v;
+}
+
+/** A GUID in its mixed-endian layout: Data1 (4 bytes LE), Data2 and Data3 (2 bytes LE each), then 8 bytes. */
+export function writeGuid(w: ByteWriter, s: string): void {
+  if (!GUID_RE.test(s)) throw invalid(`not a GUID: ${s}`);
+  const o = s.charCodeAt(0) === 0x7b ? 1 : 0; // '{'
+  w.u32(hexAt(s, o, 8));
+  w.u16(hexAt(s, o + 9, 4));
+  w.u16(hexAt(s, o + 14, 4));
+  w.u8(hexAt(s, o + 19, 2));
+  w.u8(hexAt(s, o + 21, 2));
+  for (let i = 0; i < 6; i++) w.u8(hexAt(s, o + 24 + 2 * i, 2));
+}
+
+// SIDs repeat (S-1-5-18, a few users): their encodings are kept, up to a bound.
+const SID_CACHE = new Map<string, Uint8Array>();
+
+function sidBytes(s: string): Uint8Array {
   const m = SID_RE.exec(s);
   if (!m) throw invalid(`not a SID: ${s}`);
   const subs = m[3] ? m[3].slice(1).split('-').map(Number) : [];
   const authority = BigInt(m[2]!);
-  if (subs.length > 15 || authority >= 1n << 48n) throw invalid(`SID out of range: ${s}`);
-  w.u8(Number(m[1]));
-  w.u8(subs.length);
-  for (let i = 5; i >= 0; i--) w.u8(Number((authority >> BigInt(8 * i)) & 0xffn));
-  for (const sub of subs) {
+  if (subs.length > 15 || authority >= 1n << 48n || Number(m[1]) > 255) throw invalid(`SID out of range: ${s}`);
+  const b = new Uint8Array(8 + 4 * subs.length);
+  const dv = new DataView(b.buffer);
+  b[0] = Number(m[1]);
+  b[1] = subs.length;
+  for (let i = 0; i < 6; i++) b[2 + i] = Number((authority >> BigInt(8 * (5 - i))) & 0xffn);
+  subs.forEach((sub, i) => {
     if (sub > 0xffffffff) throw invalid(`SID sub-authority out of range: ${s}`);
-    w.u32(sub);
+    dv.setUint32(8 + 4 * i, sub, true);
+  });
+  return b;
+}
+
+function writeSid(w: ByteWriter, s: string): void {
+  let b = SID_CACHE.get(s);
+  if (!b) {
+    b = sidBytes(s);
+    if (SID_CACHE.size > 4096) SID_CACHE.clear();
+    SID_CACHE.set(s, b);
   }
+  w.bytes(b);
 }
 
 function dayOfWeek(t: SystemTime): number {

@@ -5,7 +5,7 @@
  * Sysmon and Security logs. `windowsEvent` builds that from plain fields.
  */
 import { el, opt, sub, type EvtxRecord, type XmlElement } from './model.js';
-import { invalid, v, type ScalarValue, type TypeName, type Value } from './values.js';
+import { filetime, invalid, v, type ScalarValue, type TypeName, type Value } from './values.js';
 
 export const EVENT_NS = 'http://schemas.microsoft.com/win/2004/08/events/event';
 
@@ -128,7 +128,7 @@ function eventDataElement(e: WindowsEvent): XmlElement {
 
 /** The record for a Windows event. */
 export function windowsEvent(e: WindowsEvent): EvtxRecord {
-  const time = e.time ?? DEFAULT_TIME;
+  const time = filetime(e.time ?? DEFAULT_TIME);
   const o = <T extends ScalarValue>(x: T | undefined, id: number, declared: TypeName) => opt(x ?? v.null(), { id, declared });
   const guid = (s: string | undefined) => (s === undefined ? undefined : v.guid(s));
   const body = e.userData ? el('UserData', null, e.userData) : eventDataElement(e);
