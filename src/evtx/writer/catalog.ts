@@ -18,21 +18,19 @@ export type Fields = EventCommon & { readonly [field: string]: unknown };
 
 const COMMON_KEYS = new Set(['computer', 'time', 'recordId', 'processId', 'threadId', 'userId', 'activityId', 'relatedActivityId']);
 
-function common(f: EventCommon): EventCommon {
-  const out: Record<string, unknown> = {};
-  const src = f as Record<string, unknown>;
-  for (const k in src) if (COMMON_KEYS.has(k) && src[k] !== undefined) out[k] = src[k];
-  return out as EventCommon;
-}
-
 const KNOWN = new WeakMap<readonly Field[], Set<string>>();
 
-function data(schema: readonly Field[], f: Fields): DataItem[] {
+/** The Data items of `schema` from `f` (then `defaults`, then the schema's fallback), and any extra fields of `f`. */
+function data(schema: readonly Field[], f: Fields, defaults?: Record<string, DataInput>, ignore?: string): DataItem[] {
   let known = KNOWN.get(schema);
   if (!known) KNOWN.set(schema, (known = new Set(schema.map((s) => s[0]))));
-  const items: DataItem[] = schema.map(([name, type, fallback]) => ({ name, type, value: f[name] === undefined ? fallback : (f[name] as DataInput) }));
+  const items: DataItem[] = [];
+  for (const [name, type, fallback] of schema) {
+    const x = f[name] as DataInput | undefined;
+    items.push({ name, type, value: x === undefined ? (defaults?.[name] ?? fallback) : x });
+  }
   // Fields outside the schema are kept with their natural type: newer schema versions add fields.
-  for (const k in f) if (!known.has(k) && !COMMON_KEYS.has(k) && f[k] !== undefined) items.push({ name: k, value: f[k] as DataInput });
+  for (const k in f) if (!known.has(k) && !COMMON_KEYS.has(k) && k !== ignore && f[k] !== undefined) items.push({ name: k, value: f[k] as DataInput });
   return items;
 }
 
@@ -48,8 +46,8 @@ function utc(time: EventCommon['time']): string {
 }
 
 function sysmon(eventId: number, version: number, task: number, schema: readonly Field[], f: Fields): EvtxRecord {
-  const withTime = f.UtcTime === undefined ? { ...f, UtcTime: utc(f.time) } : f;
-  return windowsEvent({ ...SYSMON, eventId, version, level: 4, task, opcode: 0, keywords: 0x8000000000000000n, userId: SYSMON_USER, processId: 2844, threadId: 3412, ...common(f), eventData: data(schema, withTime) });
+  const eventData = data(schema, f, f.UtcTime === undefined ? { UtcTime: utc(f.time) } : undefined);
+  return windowsEvent({ ...SYSMON, eventId, version, level: 4, task, opcode: 0, keywords: 0x8000000000000000n, userId: SYSMON_USER, processId: 2844, threadId: 3412, eventData }, f);
 }
 
 const SYSMON_1: readonly Field[] = [
@@ -147,7 +145,7 @@ const AUDIT_SUCCESS = 0x8020000000000000n;
 const AUDIT_FAILURE = 0x8010000000000000n;
 
 function security(eventId: number, version: number, task: number, keywords: bigint, schema: readonly Field[], f: Fields): EvtxRecord {
-  return windowsEvent({ ...SECURITY, eventId, version, level: 0, task, opcode: 0, keywords, processId: 4, threadId: 7156, userId: null, ...common(f), eventData: data(schema, f) });
+  return windowsEvent({ ...SECURITY, eventId, version, level: 0, task, opcode: 0, keywords, processId: 4, threadId: 7156, userId: null, eventData: data(schema, f) }, f);
 }
 
 const SUBJECT: readonly Field[] = [
@@ -262,9 +260,8 @@ export function security1102(f: Fields = {}): EvtxRecord {
     processId: 1104,
     threadId: 5176,
     userId: null,
-    ...common(f),
     userData: cleared,
-  });
+  }, f);
 }
 
 const SYSTEM_7045: readonly Field[] = [
@@ -292,9 +289,8 @@ export function system7045(f: Fields = {}): EvtxRecord {
     processId: 668,
     threadId: 5916,
     userId: 'S-1-5-21-3623811015-3361044348-30300820-500',
-    ...common(f),
     eventData: data(SYSTEM_7045, f),
-  });
+  }, f);
 }
 
 const POWERSHELL_4104: readonly Field[] = [
@@ -307,7 +303,7 @@ const POWERSHELL_4104: readonly Field[] = [
 
 /** PowerShell 4104, script block logging (level 5; Windows raises suspicious blocks to 3, pass `level`). */
 export function powershell4104(f: Fields = {}): EvtxRecord {
-  const { level, ...rest } = f;
+  const level = f.level;
   return windowsEvent({
     provider: 'Microsoft-Windows-PowerShell',
     providerGuid: '{A0C1853B-5C40-4B15-8766-3CF1C58F985A}',
@@ -322,9 +318,8 @@ export function powershell4104(f: Fields = {}): EvtxRecord {
     threadId: 6000,
     userId: 'S-1-5-21-3623811015-3361044348-30300820-1013',
     activityId: '{E3F6C1A2-4B5D-0003-9C11-E8F3A24BD801}',
-    ...common(rest),
-    eventData: data(POWERSHELL_4104, rest),
-  });
+    eventData: data(POWERSHELL_4104, f, undefined, 'level'),
+  }, f);
 }
 
 /** A classic-provider event with unnamed Data (`<Data>text</Data>`), e.g. Application log entries. */
@@ -340,8 +335,7 @@ export function classicEvent(f: EventCommon & { provider: string; eventId: numbe
     processId: 0,
     threadId: 0,
     userId: null,
-    ...common(f),
     eventData: f.data.map((d) => ({ value: v.string(d) })),
     ...(f.binary ? { binary: f.binary } : {}),
-  });
+  }, f);
 }

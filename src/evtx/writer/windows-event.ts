@@ -126,9 +126,19 @@ function eventDataElement(e: WindowsEvent): XmlElement {
   return el('EventData', null, ...data, e.binary ? el('Binary', null, v.binary(e.binary)) : null);
 }
 
-/** The record for a Windows event. */
-export function windowsEvent(e: WindowsEvent): EvtxRecord {
-  const time = filetime(e.time ?? DEFAULT_TIME);
+/** The common field `k`: from `over` when it has it, else from `e`. */
+function field<K extends keyof EventCommon>(e: WindowsEvent, over: EventCommon | undefined, k: K): EventCommon[K] {
+  const x = over?.[k];
+  return x === undefined ? e[k] : x;
+}
+
+/** The record for a Windows event; `over` replaces its common fields (the builders pass their caller's fields). */
+export function windowsEvent(e: WindowsEvent, over?: EventCommon): EvtxRecord {
+  const time = filetime(field(e, over, 'time') ?? DEFAULT_TIME);
+  const userId = field(e, over, 'userId');
+  const activityId = field(e, over, 'activityId');
+  const relatedActivityId = field(e, over, 'relatedActivityId');
+  const recordId = field(e, over, 'recordId');
   const o = <T extends ScalarValue>(x: T | undefined, id: number, declared: TypeName) => opt(x ?? v.null(), { id, declared });
   const guid = (s: string | undefined) => (s === undefined ? undefined : v.guid(s));
   const body = e.userData ? el('UserData', null, e.userData) : eventDataElement(e);
@@ -149,15 +159,15 @@ export function windowsEvent(e: WindowsEvent): EvtxRecord {
     el('Keywords', null, o(v.hex64(BigInt(e.keywords ?? 0x8000000000000000n)), 5, 'hex64')),
     el('TimeCreated', { SystemTime: o(v.filetime(time), 6, 'filetime') }),
     el('EventRecordID', null, opt(v.recordId(), { id: 10, declared: 'uint64' })),
-    el('Correlation', { ActivityID: o(guid(e.activityId), 7, 'guid'), RelatedActivityID: o(guid(e.relatedActivityId), 13, 'guid') }),
-    el('Execution', { ProcessID: o(v.uint32(e.processId ?? 4), 8, 'uint32'), ThreadID: o(v.uint32(e.threadId ?? 8), 9, 'uint32') }),
+    el('Correlation', { ActivityID: o(guid(activityId), 7, 'guid'), RelatedActivityID: o(guid(relatedActivityId), 13, 'guid') }),
+    el('Execution', { ProcessID: o(v.uint32(field(e, over, 'processId') ?? 4), 8, 'uint32'), ThreadID: o(v.uint32(field(e, over, 'threadId') ?? 8), 9, 'uint32') }),
     el('Channel', null, o(v.string(e.channel), 16, 'string')),
-    el('Computer', null, e.computer ?? 'WIN-HARDNUT01'),
-    el('Security', { UserID: o(e.userId ? v.sid(e.userId) : undefined, 12, 'sid') }),
+    el('Computer', null, field(e, over, 'computer') ?? 'WIN-HARDNUT01'),
+    el('Security', { UserID: o(userId ? v.sid(userId) : undefined, 12, 'sid') }),
   );
   const event =
     layout === 'windows'
       ? el('Event', { xmlns: EVENT_NS }, system, opt(v.binxml(body), { id: 17, declared: 'binxml' }))
       : el('Event', { xmlns: EVENT_NS }, system, body);
-  return { ...(e.recordId === undefined ? {} : { id: e.recordId }), written: time, event };
+  return recordId === undefined ? { written: time, event } : { id: recordId, written: time, event };
 }
