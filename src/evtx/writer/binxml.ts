@@ -339,9 +339,10 @@ export class BinXmlEncoder {
   private literal(c: Exclude<XmlContent, XmlElement | XmlSubstitution>, more = false): void {
     const w = this.t.w;
     const flag = more ? TOKEN.more : 0;
+    const long = (c.kind === 'text' || c.kind === 'cdata' ? c.text : c.kind === 'pi' ? c.data : '').length;
+    if (long > 0xffff) throw invalid(`a ${c.kind} of ${long} characters exceeds the 65535 a length field holds`);
     switch (c.kind) {
       case 'text':
-        if (c.text.length > 0xffff) throw invalid(`text of ${c.text.length} characters exceeds 65535`);
         w.u8(TOKEN.value | flag);
         w.u8(0x01);
         this.t.mark?.('text-length', w.pos);

@@ -143,6 +143,7 @@ export class ChunkBuilder implements ChunkTables {
       w.u32(known);
       return;
     }
+    if (name.length > 0xffff) throw invalid(`a name of ${name.length} characters exceeds 65535`);
     // Defined inline, right after its own offset; later references point here.
     const at = w.pos + 4;
     w.u32(at);
