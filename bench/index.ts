@@ -1,8 +1,9 @@
 /** Every benchmark, in the order `npm run bench` runs them. */
+import { evtxWriteBench } from './evtx-write.bench.js';
 import type { Benchmark } from './harness.js';
 import { sigmaBench } from './sigma.bench.js';
 import { sourcesBench } from './sources.bench.js';
 import { storeBench } from './store.bench.js';
 import { walkBench } from './walk.bench.js';
 
-export const BENCHMARKS: readonly Benchmark[] = [walkBench, sourcesBench, sigmaBench, storeBench];
+export const BENCHMARKS: readonly Benchmark[] = [walkBench, sourcesBench, sigmaBench, evtxWriteBench, storeBench];

@@ -20,6 +20,7 @@ export type ErrorCode =
   | 'CASE_VERSION' // the case store's schema is newer than this hardnut, or cannot be upgraded
   | 'CASE_WRITE' // writing to the case store failed
   | 'QUERY' // an analyst's SQL failed
+  | 'EVTX_WRITE' // a record the EVTX writer cannot encode (value out of range, record larger than a chunk)
   | 'INTERNAL';
 
 export class HardnutError extends Error {
