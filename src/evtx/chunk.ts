@@ -84,9 +84,19 @@ export class Chunk implements ChunkContext {
     const limit = this.recordsEnd;
     let o = CHUNK_HEADER_SIZE;
     while (o + 4 <= limit) {
-      const problem = recordProblem(b, o, limit);
+      const problem = recordProblem(b, o, limit, false);
       if (problem === undefined) {
         const size = u32(b, o + 4);
+        if (u32(b, o + size - 4) !== size) {
+          report({
+            code: 'EVTX_RECORD',
+            message: `record size ${size} does not match its trailing copy ${u32(b, o + size - 4)}; reading it anyway`,
+            lost: false,
+            chunk: this.index,
+            offset: this.fileOffset + o,
+            record: recordId(b, o),
+          });
+        }
         yield new EvtxRecord(this, o, size, recordId(b, o));
         o += size;
         continue;

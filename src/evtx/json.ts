@@ -84,7 +84,7 @@ class Builder {
       const v = this.scalar(parts[0]);
       if (v !== undefined) return v;
     }
-    return this.text(parts);
+    return this.text(parts).trim();
   }
 
   /** Like `content`, for the `#text` beside child elements: elements and empty values are ignored. */
@@ -106,7 +106,7 @@ class Builder {
       const v = this.scalar(single);
       if (v !== undefined) return v;
     }
-    return this.text(parts);
+    return this.text(parts).trim();
   }
 
   private attributes(attrs: RAttr[]): JsonObject | undefined {

@@ -80,14 +80,18 @@ export class EvtxRecord {
   }
 }
 
-/** Why the bytes at `o` are not a record, or undefined when they are one (`limit` bounds the record's end). */
-export function recordProblem(b: Uint8Array, o: number, limit: number): string | undefined {
+/**
+ * Why the bytes at `o` are not a record, or undefined when they are one (`limit` bounds the record's end). With
+ * `strict`, the trailing size copy must match too; without, a record whose copy was never written (the last one,
+ * cut off while being logged) still counts, and its binary XML decides.
+ */
+export function recordProblem(b: Uint8Array, o: number, limit: number, strict = true): string | undefined {
   if (o + RECORD_HEADER_SIZE > limit) return 'record header runs past the records area';
   if (u32(b, o) !== RECORD_SIGNATURE) return 'no record signature';
   const size = u32(b, o + 4);
   if (size < MIN_RECORD_SIZE) return `record size ${size} is below the minimum of ${MIN_RECORD_SIZE}`;
   if (o + size > limit) return `record size ${size} runs past the records area`;
-  if (u32(b, o + size - 4) !== size) return `record size ${size} does not match its trailing copy ${u32(b, o + size - 4)}`;
+  if (strict && u32(b, o + size - 4) !== size) return `record size ${size} does not match its trailing copy ${u32(b, o + size - 4)}`;
   return undefined;
 }
 

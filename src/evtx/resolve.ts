@@ -6,7 +6,7 @@
  */
 import { EvtxError } from './errors.js';
 import { Kind, MAX_DEPTH, parseFragment, type ChunkContext, type XNode } from './tokens.js';
-import { isEmptyValue, T } from './values.js';
+import { arrayItemSpans, isEmptyValue, T } from './values.js';
 
 export interface RElement {
   name: string;
@@ -14,6 +14,8 @@ export interface RElement {
   kids: RPart[];
   /** Any child is an element (not only text and values). */
   hasElement: boolean;
+  /** An optional substitution in the content was empty and removed (Windows then leaves out an element left empty). */
+  vanished?: boolean;
 }
 
 export interface RAttr {
@@ -43,11 +45,13 @@ interface State {
   ctx: ChunkContext;
   table: number[];
   budget: number;
+  /** Set when an optional substitution vanished since the flag was last cleared. */
+  vanished: boolean;
 }
 
 /** Replay `nodes` (a record's fragment) into a resolved tree. */
 export function resolveRecord(ctx: ChunkContext, nodes: XNode[]): ResolvedRecord {
-  const st: State = { ctx, table: [], budget: MAX_PARTS };
+  const st: State = { ctx, table: [], budget: MAX_PARTS, vanished: false };
   const parts: RPart[] = [];
   resolveInto(st, nodes, undefined, parts, 0, 0);
   return { parts, table: st.table };
@@ -71,9 +75,12 @@ function resolveInto(st: State, nodes: XNode[], values: number[] | undefined, ou
           resolveInto(st, a.value, values, parts, depth + 1, nesting);
           el.attrs.push({ name: a.name, parts });
         }
+        st.vanished = false;
         resolveInto(st, n.children, values, el.kids, depth + 1, nesting);
+        if (st.vanished && el.kids.length === 0) el.vanished = true;
+        st.vanished = false;
         for (const k of el.kids) if (typeof k === 'object' && 'kids' in k) el.hasElement = true;
-        out.push(el);
+        expandArrays(st, el, out);
         break;
       }
       case Kind.Text:
@@ -87,7 +94,10 @@ function resolveInto(st: State, nodes: XNode[], values: number[] | undefined, ou
         const type = values[3 * n.index]!;
         const off = values[3 * n.index + 1]!;
         const size = values[3 * n.index + 2]!;
-        if (n.optional && isEmptyValue(st.ctx.bytes, type, off, size)) break;
+        if (n.optional && isEmptyValue(st.ctx.bytes, type, off, size)) {
+          st.vanished = true;
+          break;
+        }
         if (type === T.BINXML) {
           if (size === 0) break;
           if (nesting >= 8) throw new EvtxError('embedded binary XML nested too deeply', off);
@@ -121,6 +131,61 @@ function resolveInto(st: State, nodes: XNode[], values: number[] | undefined, ou
         resolveInto(st, n.instance.nodes, n.instance.values, out, depth, nesting + 1);
         break;
     }
+  }
+}
+
+/** An array value with more than one item, found first in the element's content, then in its attributes. */
+function findArray(st: State, el: RElement): { parts: RPart[]; at: number; spans: number[] } | undefined {
+  const scan = (parts: RPart[]) => {
+    for (let i = 0; i < parts.length; i++) {
+      const p = parts[i];
+      if (typeof p !== 'number' || !(st.table[3 * p]! & T.ARRAY)) continue;
+      const spans = arrayItemSpans(st.ctx.bytes, st.table[3 * p]!, st.table[3 * p + 1]!, st.table[3 * p + 2]!);
+      if (spans.length > 3) return { parts, at: i, spans };
+    }
+    return undefined;
+  };
+  const hit = scan(el.kids);
+  if (hit) return hit;
+  for (const a of el.attrs) {
+    const h = scan(a.parts);
+    if (h) return h;
+  }
+  return undefined;
+}
+
+/**
+ * An element holding an array value is repeated once per item (MS-EVEN6 §3.1.4.7.5), as Windows, libevtx and
+ * evtx_dump render it; an empty string item leaves an empty element. Several arrays expand one after the other.
+ */
+function expandArrays(st: State, el: RElement, out: RPart[]): void {
+  const hit = findArray(st, el);
+  if (!hit) {
+    out.push(el);
+    return;
+  }
+  const { parts, at, spans } = hit;
+  for (let i = 0; i < spans.length; i += 3) {
+    if ((st.budget -= 1 + el.kids.length) < 0) throw new EvtxError(`record expands to more than ${MAX_PARTS} nodes`, 0);
+    const type = spans[i]!;
+    const off = spans[i + 1]!;
+    const size = spans[i + 2]!;
+    const empty = isEmptyValue(st.ctx.bytes, type, off, size);
+    const item = empty ? undefined : addValue(st, type, off, size);
+    const swap = (list: RPart[]): RPart[] => {
+      if (list !== parts) return list;
+      const copy = list.slice(0, at);
+      if (item !== undefined) copy.push(item);
+      for (let j = at + 1; j < list.length; j++) copy.push(list[j]!);
+      return copy;
+    };
+    const clone: RElement = {
+      name: el.name,
+      attrs: el.attrs.map((a) => ({ name: a.name, parts: swap(a.parts) })),
+      kids: swap(el.kids),
+      hasElement: el.hasElement,
+    };
+    expandArrays(st, clone, out);
   }
 }
 

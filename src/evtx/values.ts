@@ -183,7 +183,7 @@ function systemtimeText(b: Uint8Array, o: number, sp: Spelling): string {
   const iso = p && isoSeconds(p.seconds);
   if (!p || !iso) return '';
   const ms = String(p.ms).padStart(3, '0');
-  return sp === 'rust' ? iso + '.' + ms + '000Z' : iso + '.' + ms + '000000Z';
+  return sp === 'rust' ? iso + '.' + ms + '000Z' : iso + '.' + ms + 'Z';
 }
 
 /** Shortest decimal that reads back as the same float32 (what Rust's float formatting prints). */
@@ -237,6 +237,8 @@ function scalarText(b: Uint8Array, type: number, o: number, size: number, sp: Sp
       if (size < 16) return hexUpper(b, o, size);
       return sp === 'rust' ? guidText(b, o) : '{' + guidText(b, o) + '}';
     case T.SIZE_T:
+      // evtx_dump prints a size_t as hex; libevtx and Windows as a decimal number.
+      if (sp === 'windows') return size === 4 ? String(u32(b, o)) : size >= 8 ? String(u64(b, o)) : hexUpper(b, o, size);
       if (size === 4) return hex32(u32(b, o), sp);
       if (size >= 8) return hex64(b, o, sp);
       return hexUpper(b, o, size);
@@ -310,4 +312,50 @@ export function arrayItems(b: Uint8Array, type: number, o: number, size: number,
 export function valueText(b: Uint8Array, type: number, off: number, size: number, sp: Spelling): string {
   if (type & T.ARRAY) return arrayItems(b, type, off, size, sp).join(',');
   return scalarText(b, type, off, size, sp);
+}
+
+/**
+ * Where each item of an array value lies, as (type, offset, size) triples of its scalar type: arrays in element
+ * content are expanded into one element per item (MS-EVEN6 §3.1.4.7.5), each item a value of its own.
+ */
+export function arrayItemSpans(b: Uint8Array, type: number, o: number, size: number): number[] {
+  const base = type & 0x7f;
+  const out: number[] = [];
+  const end = o + size;
+  if (base === T.STRING) {
+    let start = o;
+    for (let p = o; p + 1 < end; p += 2) {
+      if (b[p] === 0 && b[p + 1] === 0) {
+        out.push(T.STRING, start, p - start);
+        start = p + 2;
+      }
+    }
+    if (start + 1 < end) out.push(T.STRING, start, end - start);
+    return out;
+  }
+  if (base === T.ANSI) {
+    let start = o;
+    for (let p = o; p < end; p++) {
+      if (b[p] === 0) {
+        out.push(T.ANSI, start, p - start);
+        start = p + 1;
+      }
+    }
+    if (start < end) out.push(T.ANSI, start, end - start);
+    return out;
+  }
+  if (base === T.SID) {
+    let p = o;
+    while (p + 8 <= end) {
+      const used = 8 + 4 * b[p + 1]!;
+      if (p + used > end) break;
+      out.push(T.SID, p, used);
+      p += used;
+    }
+    return out;
+  }
+  const w = base === T.SIZE_T ? 8 : WIDTH[base]!;
+  if (w === 0) return out;
+  for (let p = o; p + w <= end; p += w) out.push(base, p, w);
+  return out;
 }

@@ -5,7 +5,7 @@
  * Windows does for absent optional substitutions (`<Security/>`).
  */
 import type { RAttr, RElement, RPart } from './resolve.js';
-import { isEmptyValue, valueText } from './values.js';
+import { isEmptyValue, T, valueText } from './values.js';
 
 const ESC_TEXT = /[&<>]/;
 const ESC_ATTR = /[&<>"]/;
@@ -68,7 +68,15 @@ class XmlWriter {
     return s;
   }
 
+  /** An array with no items repeats its element zero times (libevtx and Windows leave the element out). */
+  private emptyArray(el: RElement): boolean {
+    const t = this.table;
+    for (const k of el.kids) if (typeof k === 'number' && t[3 * k]! & T.ARRAY && t[3 * k + 2] === 0) return true;
+    return false;
+  }
+
   element(el: RElement, indent: string): void {
+    if (this.emptyArray(el) || (el.vanished && !el.attrs.some((a) => this.present(a.parts)))) return;
     const open = '<' + el.name + this.attrs(el.attrs);
     if (!el.hasElement) {
       const text = this.present(el.kids) ? this.inline(el.kids, false) : '';
