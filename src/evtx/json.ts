@@ -12,7 +12,7 @@
  * The tree is built as plain objects and serialised with JSON.stringify, whose native string escaping is the
  * fastest available in JavaScript. Integers beyond 2^53 travel as marked strings and are spliced back as digits.
  */
-import type { RAttr, RElement, RPart } from './resolve.js';
+import { RElement, RRef, type RAttr, type RPart } from './resolve.js';
 import { isEmptyValue, isJsonScalarType, jsonScalar, valueText } from './values.js';
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [k: string]: JsonValue };
@@ -42,7 +42,7 @@ class Builder {
         if (p.length) return true;
       } else if (typeof p === 'number') {
         if (this.nonEmptyValue(p)) return true;
-      } else if ('ref' in p) {
+      } else if (p instanceof RRef) {
         if (p.ref === 'char' || p.ref === 'entity' || (p.ref === 'cdata' && p.text.length)) return true;
       }
     }
@@ -69,7 +69,7 @@ class Builder {
     for (const p of parts) {
       if (typeof p === 'string') s += p;
       else if (typeof p === 'number') s += valueText(this.bytes, t[3 * p]!, t[3 * p + 1]!, t[3 * p + 2]!, 'rust');
-      else if ('ref' in p) {
+      else if (p instanceof RRef) {
         if (p.ref === 'char') s += '&#' + p.code + ';';
         else if (p.ref === 'entity') s += '&' + p.text + ';';
         else if (p.ref === 'cdata') s += p.text;
@@ -98,7 +98,7 @@ class Builder {
         if (!this.nonEmptyValue(p)) continue;
         if (single !== undefined) plain = false;
         single = p;
-      } else if ('ref' in p) {
+      } else if (p instanceof RRef) {
         if (p.ref === 'char' || p.ref === 'entity' || (p.ref === 'cdata' && p.text.length)) plain = false;
       }
     }
@@ -149,7 +149,7 @@ class Builder {
     let dataCount = 0;
     if (inContainer) {
       for (const k of el.kids) {
-        if (typeof k !== 'object' || !('kids' in k) || k.name !== 'Data') continue;
+        if (!(k instanceof RElement) || k.name !== 'Data') continue;
         dataCount++;
         const n = this.nameAttr(k);
         if (n && this.hasText(n)) flatten = true;
@@ -158,7 +158,7 @@ class Builder {
     let dataDone = false;
     const counts = new Map<string, number>();
     for (const k of el.kids) {
-      if (typeof k !== 'object' || !('kids' in k)) continue;
+      if (!(k instanceof RElement)) continue;
       if (inContainer && k.name === 'Data') {
         if (flatten) {
           const n = this.nameAttr(k);
@@ -169,7 +169,7 @@ class Builder {
           if (dataCount === 1) v = this.dataValue(k);
           else {
             const arr: JsonValue[] = [];
-            for (const d of el.kids) if (typeof d === 'object' && 'kids' in d && d.name === 'Data') arr.push(this.dataValue(d));
+            for (const d of el.kids) if (d instanceof RElement && d.name === 'Data') arr.push(this.dataValue(d));
             v = arr;
           }
           set(out, 'Data', { '#text': v });

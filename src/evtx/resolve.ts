@@ -8,14 +8,17 @@ import { EvtxError } from './errors.js';
 import { Kind, MAX_DEPTH, parseFragment, type ChunkContext, type XNode } from './tokens.js';
 import { arrayItemSpans, isEmptyValue, T } from './values.js';
 
-export interface RElement {
-  name: string;
-  attrs: RAttr[];
-  kids: RPart[];
-  /** Any child is an element (not only text and values). */
-  hasElement: boolean;
+/** Classes, not object literals: renderers tell parts apart with `instanceof`, which V8 keeps monomorphic. */
+export class RElement {
   /** An optional substitution in the content was empty and removed (Windows then leaves out an element left empty). */
-  vanished?: boolean;
+  vanished = false;
+  constructor(
+    readonly name: string,
+    readonly attrs: RAttr[],
+    readonly kids: RPart[],
+    /** Any child is an element (not only text and values). */
+    public hasElement: boolean,
+  ) {}
 }
 
 export interface RAttr {
@@ -26,10 +29,12 @@ export interface RAttr {
 /** Text, a value (index into the value table), an element, or a reference. */
 export type RPart = string | number | RElement | RRef;
 
-export interface RRef {
-  ref: 'char' | 'entity' | 'cdata' | 'pi';
-  text: string;
-  code: number;
+export class RRef {
+  constructor(
+    readonly ref: 'char' | 'entity' | 'cdata' | 'pi',
+    public text: string,
+    readonly code: number,
+  ) {}
 }
 
 export interface ResolvedRecord {
@@ -69,7 +74,7 @@ function resolveInto(st: State, nodes: XNode[], values: number[] | undefined, ou
     if (--st.budget < 0) throw new EvtxError(`record expands to more than ${MAX_PARTS} nodes`, 0);
     switch (n.k) {
       case Kind.Element: {
-        const el: RElement = { name: n.name, attrs: [], kids: [], hasElement: false };
+        const el = new RElement(n.name, [], [], false);
         for (const a of n.attrs) {
           const parts: RPart[] = [];
           resolveInto(st, a.value, values, parts, depth + 1, nesting);
@@ -79,7 +84,7 @@ function resolveInto(st: State, nodes: XNode[], values: number[] | undefined, ou
         resolveInto(st, n.children, values, el.kids, depth + 1, nesting);
         if (st.vanished && el.kids.length === 0) el.vanished = true;
         st.vanished = false;
-        for (const k of el.kids) if (typeof k === 'object' && 'kids' in k) el.hasElement = true;
+        for (const k of el.kids) if (k instanceof RElement) el.hasElement = true;
         expandArrays(st, el, out);
         break;
       }
@@ -109,21 +114,21 @@ function resolveInto(st: State, nodes: XNode[], values: number[] | undefined, ou
         break;
       }
       case Kind.CharRef:
-        out.push({ ref: 'char', text: String.fromCharCode(n.code), code: n.code });
+        out.push(new RRef('char', String.fromCharCode(n.code), n.code));
         break;
       case Kind.EntityRef:
-        out.push({ ref: 'entity', text: n.name, code: 0 });
+        out.push(new RRef('entity', n.name, 0));
         break;
       case Kind.CData:
-        out.push({ ref: 'cdata', text: n.text, code: 0 });
+        out.push(new RRef('cdata', n.text, 0));
         break;
       case Kind.PITarget:
       case Kind.PIData:
         // Processing instructions carry no event data; renderers that want them see the target's name.
-        if (n.k === Kind.PITarget) out.push({ ref: 'pi', text: n.name, code: 0 });
+        if (n.k === Kind.PITarget) out.push(new RRef('pi', n.name, 0));
         else {
           const last = out[out.length - 1];
-          if (typeof last === 'object' && 'ref' in last && last.ref === 'pi') last.text += ' ' + n.text;
+          if (last instanceof RRef && last.ref === 'pi') last.text += ' ' + n.text;
         }
         break;
       case Kind.Template:
@@ -179,18 +184,18 @@ function expandArrays(st: State, el: RElement, out: RPart[]): void {
       for (let j = at + 1; j < list.length; j++) copy.push(list[j]!);
       return copy;
     };
-    const clone: RElement = {
-      name: el.name,
-      attrs: el.attrs.map((a) => ({ name: a.name, parts: swap(a.parts) })),
-      kids: swap(el.kids),
-      hasElement: el.hasElement,
-    };
+    const clone = new RElement(
+      el.name,
+      el.attrs.map((a) => ({ name: a.name, parts: swap(a.parts) })),
+      swap(el.kids),
+      el.hasElement,
+    );
     expandArrays(st, clone, out);
   }
 }
 
 /** The root element of a resolved record (the first element at top level). */
 export function rootElement(r: ResolvedRecord): RElement | undefined {
-  for (const p of r.parts) if (typeof p === 'object' && 'kids' in p) return p;
+  for (const p of r.parts) if (p instanceof RElement) return p;
   return undefined;
 }

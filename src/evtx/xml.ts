@@ -4,7 +4,7 @@
  * Windows spelling (`{GUID}`, zero-padded hex, 100 ns times). Attributes whose value is empty are left out, as
  * Windows does for absent optional substitutions (`<Security/>`).
  */
-import type { RAttr, RElement, RPart } from './resolve.js';
+import { RElement, RRef, type RAttr, type RPart } from './resolve.js';
 import { isEmptyValue, T, valueText } from './values.js';
 
 const ESC_TEXT = /[&<>]/;
@@ -21,7 +21,10 @@ function escapeAttr(s: string): string {
 }
 
 /** Characters XML 1.0 forbids: dropped, so the document always parses. */
-const INVALID = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g;
+const INVALID = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/;
+const INVALID_ALL = new RegExp(INVALID.source, 'g');
+
+const clean = (s: string) => (INVALID.test(s) ? s.replace(INVALID_ALL, '') : s);
 
 class XmlWriter {
   out = '';
@@ -32,7 +35,10 @@ class XmlWriter {
 
   private value(i: number): string {
     const t = this.table;
-    return valueText(this.bytes, t[3 * i]!, t[3 * i + 1]!, t[3 * i + 2]!, 'windows').replace(INVALID, '');
+    const type = t[3 * i]! & 0x7f;
+    const s = valueText(this.bytes, t[3 * i]!, t[3 * i + 1]!, t[3 * i + 2]!, 'windows');
+    // Only strings can hold characters XML forbids; numbers, times and hex never do.
+    return type === T.STRING || type === T.ANSI ? clean(s) : s;
   }
 
   private present(parts: RPart[]): boolean {
@@ -42,7 +48,7 @@ class XmlWriter {
         if (p.length) return true;
       } else if (typeof p === 'number') {
         if (!isEmptyValue(this.bytes, t[3 * p]!, t[3 * p + 1]!, t[3 * p + 2]!)) return true;
-      } else if ('ref' in p) return true;
+      } else if (p instanceof RRef) return true;
     }
     return false;
   }
@@ -50,9 +56,9 @@ class XmlWriter {
   private inline(parts: RPart[], attr: boolean): string {
     let s = '';
     for (const p of parts) {
-      if (typeof p === 'string') s += attr ? escapeAttr(p.replace(INVALID, '')) : escapeText(p.replace(INVALID, ''));
+      if (typeof p === 'string') s += attr ? escapeAttr(clean(p)) : escapeText(clean(p));
       else if (typeof p === 'number') s += attr ? escapeAttr(this.value(p)) : escapeText(this.value(p));
-      else if ('ref' in p) {
+      else if (p instanceof RRef) {
         if (p.ref === 'char') s += '&#' + p.code + ';';
         else if (p.ref === 'entity') s += '&' + p.text + ';';
         else if (p.ref === 'cdata') s += attr ? escapeAttr(p.text) : '<![CDATA[' + p.text.replace(/]]>/g, ']]]]><![CDATA[>') + ']]>';
@@ -86,7 +92,7 @@ class XmlWriter {
     this.out += indent + open + '>\n';
     const inner = indent + '  ';
     for (const k of el.kids) {
-      if (typeof k === 'object' && 'kids' in k) this.element(k, inner);
+      if (k instanceof RElement) this.element(k, inner);
       else if (this.present([k])) this.out += inner + this.inline([k], false) + '\n';
     }
     this.out += indent + '</' + el.name + '>\n';
