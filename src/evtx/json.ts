@@ -210,3 +210,8 @@ export function recordJsonLine(bytes: Uint8Array, table: number[], root: RElemen
   const s = JSON.stringify(out);
   return b.big ? s.replace(BIG_RE, '$1') : s;
 }
+
+/** One element's evtx_dump value alone (hunt's metadata path reads just `System`). */
+export function elementJsonValue(bytes: Uint8Array, table: number[], el: RElement): JsonValue {
+  return new Builder(bytes, table, false).element(el, el.name === 'EventData' || el.name === 'UserData');
+}

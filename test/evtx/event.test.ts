@@ -34,3 +34,38 @@ describe.skipIf(missing)(`EvtxEvent equals EvtxJsonEvent over evtx_dump's JSON${
     expect(compared).toBeGreaterThan(150);
   });
 });
+
+const samplesMissing = dataMissing('evtx');
+describe.skipIf(samplesMissing)(`EvtxEvent's System-only metadata path${samplesMissing ? ` (skipped: ${samplesMissing})` : ''}`, () => {
+  it('equals EvtxJsonEvent over our own JSON on every record of the attack and parser samples', async () => {
+    const { ATTACK, PARSER } = await import('./samples.js');
+    let compared = 0;
+    for (const f of [...evtxFiles(ATTACK), ...evtxFiles(PARSER)]) {
+      for (const r of readEvtx(bytesOf(f))) {
+        let line: string;
+        try {
+          line = r.json();
+        } catch {
+          continue;
+        }
+        const theirs = new EvtxJsonEvent(JSON.parse(line) as Record<string, never>);
+        const ours = new EvtxEvent(r);
+        const m = (e: EvtxEvent | EvtxJsonEvent) => [e.channel, e.eventId, e.provider, e.host, e.time, e.recordId];
+        expect(m(ours), f).toEqual(m(theirs));
+        if (compared % 50 === 0) expect([...ours.entries()], f).toEqual([...theirs.entries()]);
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(20_000);
+  });
+});
+
+describe('EvtxJsonEvent metadata', () => {
+  it('comes from System, not from an EventData field of the same name', () => {
+    const e = new EvtxJsonEvent({
+      Event: { System: { Channel: 'Security', Computer: 'DC01', EventID: 1102, EventRecordID: 7 }, EventData: { Channel: 'System', Computer: 'X' } },
+    } as never);
+    expect([e.channel, e.host, e.eventId, e.recordId]).toEqual(['Security', 'DC01', 1102, 7]);
+    expect(e.get('Channel')).toBe('System'); // the flat view keeps EventData's value, as before
+  });
+});
