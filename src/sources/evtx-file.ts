@@ -66,7 +66,9 @@ export function* readEvtxFile(path: string, options: EvtxFileOptions, stats?: Ev
     const head = new Uint8Array(Math.min(size, FILE_HEADER_SIZE + 8));
     readFully(fd, head, 0);
     const first = head.length > FILE_HEADER_SIZE ? head.subarray(FILE_HEADER_SIZE) : undefined;
-    if (!checkFileHeader(head.subarray(0, FILE_HEADER_SIZE), size, first, report).read) {
+    // A worker reading a later chunk range leaves the header's problems to the one reading chunk 0.
+    const headerReport = (options.firstChunk ?? 0) === 0 ? report : () => {};
+    if (!checkFileHeader(head.subarray(0, FILE_HEADER_SIZE), size, first, headerReport).read) {
       if (stats) stats.failed = true;
       return;
     }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { dataMissing, hardnut } from '../helpers.js';
 import { evtxFile, el, subst, text, v } from './build.js';
-import { ATTACK } from './samples.js';
+import { ATTACK, PARSER } from './samples.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'hardnut-evtx-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -64,5 +64,16 @@ describe('hardnut evtx dump', () => {
     expect(lines.length).toBeGreaterThan(500);
     for (const l of lines.slice(0, 50)) expect(JSON.parse(l)).toHaveProperty('Event.System');
     expect(hardnut(['evtx', 'dump', join(ATTACK, 'Execution')]).stdout).toBe(a.stdout);
+  });
+
+  const parserMissing = dataMissing('evtx', 'parser-samples');
+  it.skipIf(parserMissing)(`--threads 2 gives the same records, in the same order, and the same warnings${parserMissing ? ` (skipped: ${parserMissing})` : ''}`, () => {
+    const one = hardnut(['evtx', 'dump', PARSER]);
+    const two = hardnut(['evtx', 'dump', PARSER, '--threads', '2']);
+    expect(two.status).toBe(one.status);
+    expect(two.stdout.length).toBeGreaterThan(1_000_000);
+    expect(two.stdout === one.stdout).toBe(true);
+    const warnings = (s: string) => s.split('\n').filter((l) => l.startsWith('hardnut: warning:'));
+    expect(warnings(two.stderr)).toEqual(warnings(one.stderr));
   });
 });
