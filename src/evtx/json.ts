@@ -9,8 +9,8 @@
  * - inside `EventData`/`UserData`, `<Data Name="X">v</Data>` becomes `"X": v` (empty data: `""`), and unnamed
  *   `Data` elements become `"Data": {"#text": v}` or `{"#text": [v, …]}`.
  *
- * The tree is built as plain objects and serialised with JSON.stringify, whose native string escaping is the
- * fastest available in JavaScript. Integers beyond 2^53 travel as marked strings and are spliced back as digits.
+ * Here the document is built as plain objects (for the flat field view of hunt's events); json-line.ts writes the
+ * same document straight to text for `evtx dump`.
  */
 import { RElement, RRef, type RAttr, type RPart } from './resolve.js';
 import { isEmptyValue, isJsonScalarType, jsonScalar, valueText } from './values.js';
@@ -19,19 +19,14 @@ export type JsonValue = null | boolean | number | string | JsonValue[] | { [k: s
 export type JsonObject = { [k: string]: JsonValue };
 
 const MAX_UNIQUE_NAMES = 64;
-const BIG = '\u0001';
-const BIG_RE = /"\\u0001(-?\d+)\\u0001"/g;
 
-class Builder {
-  big = false;
+export class Builder {
   constructor(
     readonly bytes: Uint8Array,
     readonly table: number[],
-    /** Integers beyond 2^53: exact (marked for splicing) or as the nearest double (what JSON.parse would give). */
-    readonly exactBig: boolean,
   ) {}
 
-  private nonEmptyValue(i: number): boolean {
+  protected nonEmptyValue(i: number): boolean {
     const t = this.table;
     return !isEmptyValue(this.bytes, t[3 * i]!, t[3 * i + 1]!, t[3 * i + 2]!);
   }
@@ -49,17 +44,13 @@ class Builder {
     return false;
   }
 
-  private scalar(i: number): JsonValue | undefined {
+  protected scalar(i: number): JsonValue | undefined {
     const t = this.table;
     const type = t[3 * i]!;
     if (!isJsonScalarType(type)) return undefined;
     const v = jsonScalar(this.bytes, type, t[3 * i + 1]!, t[3 * i + 2]!);
-    if (typeof v === 'bigint') {
-      if (!this.exactBig) return Number(v);
-      this.big = true;
-      return BIG + v.toString() + BIG;
-    }
-    return v;
+    // Beyond 2^53 an object can only hold the nearest double (what JSON.parse of the exact digits gives too).
+    return typeof v === 'bigint' ? Number(v) : v;
   }
 
   /** Text of parts (elements skipped): values in evtx_dump's spelling, references as written. */
@@ -89,6 +80,16 @@ class Builder {
 
   /** Like `content`, for the `#text` beside child elements: elements and empty values are ignored. */
   private contentBesideElements(parts: RPart[]): JsonValue {
+    const single = this.loneValue(parts);
+    if (single !== undefined) {
+      const v = this.scalar(single);
+      if (v !== undefined) return v;
+    }
+    return this.text(parts).trim();
+  }
+
+  /** The one non-empty value among parts that hold no other text, if that is what they are. */
+  protected loneValue(parts: RPart[]): number | undefined {
     let single: number | undefined;
     let plain = true;
     for (const p of parts) {
@@ -102,11 +103,7 @@ class Builder {
         if (p.ref === 'char' || p.ref === 'entity' || (p.ref === 'cdata' && p.text.length)) plain = false;
       }
     }
-    if (plain && single !== undefined) {
-      const v = this.scalar(single);
-      if (v !== undefined) return v;
-    }
-    return this.text(parts).trim();
+    return plain ? single : undefined;
   }
 
   private attributes(attrs: RAttr[]): JsonObject | undefined {
@@ -134,7 +131,7 @@ class Builder {
     return this.content(el.kids);
   }
 
-  private nameAttr(el: RElement): RPart[] | undefined {
+  protected nameAttr(el: RElement): RPart[] | undefined {
     for (const a of el.attrs) if (a.name === 'Name') return a.parts;
     return undefined;
   }
@@ -196,22 +193,13 @@ function set(o: JsonObject, k: string, v: JsonValue): void {
 
 /** The evtx_dump document of a record as an object (`{"Event": …}`); big integers become the nearest double. */
 export function recordJsonObject(bytes: Uint8Array, table: number[], root: RElement): JsonObject {
-  const b = new Builder(bytes, table, false);
+  const b = new Builder(bytes, table);
   const out: JsonObject = {};
   set(out, root.name, b.element(root, false));
   return out;
 }
 
-/** The evtx_dump document of a record as one line of JSON, integers exact. */
-export function recordJsonLine(bytes: Uint8Array, table: number[], root: RElement): string {
-  const b = new Builder(bytes, table, true);
-  const out: JsonObject = {};
-  set(out, root.name, b.element(root, false));
-  const s = JSON.stringify(out);
-  return b.big ? s.replace(BIG_RE, '$1') : s;
-}
-
 /** One element's evtx_dump value alone (hunt's metadata path reads just `System`). */
 export function elementJsonValue(bytes: Uint8Array, table: number[], el: RElement): JsonValue {
-  return new Builder(bytes, table, false).element(el, el.name === 'EventData' || el.name === 'UserData');
+  return new Builder(bytes, table).element(el, el.name === 'EventData' || el.name === 'UserData');
 }

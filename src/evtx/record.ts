@@ -5,7 +5,8 @@
  */
 import { filetimeParts, isoSeconds, u32, u64n } from './bytes.js';
 import { EvtxError } from './errors.js';
-import { recordJsonLine, recordJsonObject, type JsonObject } from './json.js';
+import { recordJsonObject, type JsonObject } from './json.js';
+import { recordJsonText } from './json-line.js';
 import { resolveRecord, rootElement, type RElement, type ResolvedRecord } from './resolve.js';
 import { parseFragment, type ChunkContext } from './tokens.js';
 import { recordXml } from './xml.js';
@@ -58,7 +59,7 @@ export class EvtxRecord {
   /** One line of evtx_dump-shaped JSON. */
   json(): string {
     const { resolved, root } = this.tree();
-    return recordJsonLine(this.chunk.bytes, resolved.table, root);
+    return recordJsonText(this.chunk.bytes, resolved.table, root);
   }
 
   /** The evtx_dump-shaped document as an object (integers beyond 2^53 rounded, as JSON.parse would). */

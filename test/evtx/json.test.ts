@@ -30,3 +30,24 @@ describe.skipIf(missing)(`evtx_dump JSON parity${missing ? ` (skipped: ${missing
     }
   });
 });
+
+const samplesMissing = dataMissing('evtx');
+describe.skipIf(samplesMissing)(`the JSONL writer and the object builder agree${samplesMissing ? ` (skipped: ${samplesMissing})` : ''}`, () => {
+  it('parsing each line gives the builder object, on every record of the attack and parser samples', async () => {
+    const { ATTACK, PARSER } = await import('./samples.js');
+    let n = 0;
+    for (const f of [...evtxFiles(ATTACK), ...evtxFiles(PARSER)]) {
+      for (const r of readEvtx(bytesOf(f))) {
+        let line: string;
+        try {
+          line = r.json();
+        } catch {
+          continue;
+        }
+        expect(JSON.parse(line), f).toEqual(r.jsonObject());
+        n++;
+      }
+    }
+    expect(n).toBeGreaterThan(20_000);
+  });
+});
