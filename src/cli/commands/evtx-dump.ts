@@ -22,7 +22,11 @@ export type DumpMessage =
 /** Text is handed over in pieces of about this many characters (one postMessage each in a worker). */
 const BATCH = 1 << 20;
 
-export function dumpFile(task: DumpTask, emit: (m: DumpMessage) => void): void {
+/**
+ * Dump one task. `batch` characters of text are gathered before each `text` message (a worker's postMessage is
+ * costly); in the main thread 0 hands each record over as it is rendered, the output sink batching its writes.
+ */
+export function dumpFile(task: DumpTask, emit: (m: DumpMessage) => void, batch = BATCH): void {
   const d = new Diagnostics();
   d.onWarning((warning) => emit({ kind: 'warn', warning }));
   const stats: EvtxFileStats = { chunks: 0, records: 0, lost: 0, failed: false };
@@ -39,10 +43,14 @@ export function dumpFile(task: DumpTask, emit: (m: DumpMessage) => void): void {
       reportRecordError(d, task.path, r, err);
       continue;
     }
+    records++;
+    if (batch === 0) {
+      emit({ kind: 'text', text: text + '\n' });
+      continue;
+    }
     parts.push(text, '\n');
     size += text.length + 1;
-    records++;
-    if (size >= BATCH) {
+    if (size >= batch) {
       emit({ kind: 'text', text: parts.join('') });
       parts = [];
       size = 0;

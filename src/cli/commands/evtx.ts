@@ -60,7 +60,7 @@ const dump = defineCommand({
       }
     };
     try {
-      if (threads <= 1) for (const t of tasks) dumpFile(t, (m) => apply(m, t));
+      if (threads <= 1) for (const t of tasks) dumpFile(t, (m) => apply(m, t), 0);
       else await dumpInWorkers(tasks, threads, apply, (t, error) => d.warn('INTERNAL', `worker failed on chunks ${t.firstChunk ?? 0}+: ${error}`, t.path));
     } finally {
       if (out !== ctx.stdout) out.close();
