@@ -35,16 +35,25 @@ export function checkFileHeader(
   }
   const header = readFileHeader(head);
   if (!header.checksumOk) report({ code: 'EVTX_FILE_HEADER', message: 'file header checksum does not match', lost: false, offset: 0 });
-  const present = chunksInFile(fileSize);
-  if (header.chunkCount !== present) {
+  return { read: true, header };
+}
+
+/**
+ * A check to call on each chunk read: the first chunk past the header's count that holds records is reported once
+ * (a "dirty" log whose header was not updated). Preallocated, still-empty chunks past the count are normal.
+ */
+export function chunkCountCheck(header: FileHeader | undefined, report: ProblemSink): (chunk: Chunk) => void {
+  let told = !header;
+  return (chunk) => {
+    if (told || chunk.index < header!.chunkCount || chunk.state !== 'ok') return;
+    told = true;
     report({
       code: 'EVTX_FILE_HEADER',
-      message: `header says ${header.chunkCount} chunks, the file holds ${present}; reading all ${present}`,
+      message: `header says ${header!.chunkCount} chunks, but chunk ${chunk.index} holds records too (a dirty log); reading all chunks present`,
       lost: false,
       offset: 42,
     });
-  }
-  return { read: true, header };
+  };
 }
 
 /** The chunk at `index` of a file held in `bytes`. */
@@ -56,7 +65,13 @@ export function chunkAt(bytes: Uint8Array, index: number, report: ProblemSink): 
 /** Every record of an EVTX file held in memory, in file order. Problems go to `report`; nothing throws. */
 export function* readEvtx(bytes: Uint8Array, report: ProblemSink = () => {}): Generator<EvtxRecord> {
   const first = bytes.subarray(FILE_HEADER_SIZE, FILE_HEADER_SIZE + 8);
-  if (!checkFileHeader(bytes.subarray(0, FILE_HEADER_SIZE), bytes.length, first, report).read) return;
+  const { read, header } = checkFileHeader(bytes.subarray(0, FILE_HEADER_SIZE), bytes.length, first, report);
+  if (!read) return;
+  const check = chunkCountCheck(header, report);
   const n = chunksInFile(bytes.length);
-  for (let i = 0; i < n; i++) yield* chunkAt(bytes, i, report).records(report);
+  for (let i = 0; i < n; i++) {
+    const chunk = chunkAt(bytes, i, report);
+    check(chunk);
+    yield* chunk.records(report);
+  }
 }

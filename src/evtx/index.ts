@@ -5,7 +5,7 @@
 export { Chunk } from './chunk.js';
 export { describeProblem, EvtxError, type EvtxProblem, type EvtxProblemCode, type ProblemSink } from './errors.js';
 export { EvtxEvent } from './event.js';
-export { checkFileHeader, chunkAt, chunksInFile, readEvtx } from './file.js';
+export { checkFileHeader, chunkAt, chunkCountCheck, chunksInFile, readEvtx } from './file.js';
 export { CHUNK_SIZE, FILE_HEADER_SIZE, readFileHeader, type FileHeader } from './file-header.js';
 export type { JsonObject, JsonValue } from './json.js';
 export { EvtxRecord } from './record.js';

@@ -8,7 +8,7 @@ import type { Diagnostics } from '../core/diagnostics.js';
 import { Chunk } from '../evtx/chunk.js';
 import { describeProblem, EvtxError, type EvtxProblem } from '../evtx/errors.js';
 import { EvtxEvent } from '../evtx/event.js';
-import { checkFileHeader, chunksInFile } from '../evtx/file.js';
+import { checkFileHeader, chunkCountCheck, chunksInFile } from '../evtx/file.js';
 import { CHUNK_SIZE, FILE_HEADER_SIZE } from '../evtx/file-header.js';
 import type { EvtxRecord } from '../evtx/record.js';
 
@@ -68,10 +68,12 @@ export function* readEvtxFile(path: string, options: EvtxFileOptions, stats?: Ev
     const first = head.length > FILE_HEADER_SIZE ? head.subarray(FILE_HEADER_SIZE) : undefined;
     // A worker reading a later chunk range leaves the header's problems to the one reading chunk 0.
     const headerReport = (options.firstChunk ?? 0) === 0 ? report : () => {};
-    if (!checkFileHeader(head.subarray(0, FILE_HEADER_SIZE), size, first, headerReport).read) {
+    const { read, header } = checkFileHeader(head.subarray(0, FILE_HEADER_SIZE), size, first, headerReport);
+    if (!read) {
       if (stats) stats.failed = true;
       return;
     }
+    const checkCount = chunkCountCheck(header, headerReport);
     const n = chunksInFile(size);
     const end = Math.min(n, options.endChunk ?? n);
     for (let i = options.firstChunk ?? 0; i < end; i++) {
@@ -80,6 +82,7 @@ export function* readEvtxFile(path: string, options: EvtxFileOptions, stats?: Ev
       const buf = new Uint8Array(Math.min(CHUNK_SIZE, size - offset));
       const got = readFully(fd, buf, offset);
       const chunk = new Chunk(got < buf.length ? buf.subarray(0, got) : buf, i, offset, report);
+      checkCount(chunk);
       if (stats) stats.chunks++;
       for (const r of chunk.records(report)) {
         if (stats) stats.records++;
