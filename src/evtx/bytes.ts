@@ -6,7 +6,10 @@
 
 /** One decoder for the whole process: creating a TextDecoder costs far more than decoding a short string. */
 const utf16 = new TextDecoder('utf-16le');
-const latin1 = new TextDecoder('latin1');
+/** Windows-1252 at 0x80–0x9F (the rest is Latin-1); Node's TextDecoder('windows-1252') reads these as C1 controls. */
+const CP1252_HIGH =
+  '\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f' +
+  '\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178';
 
 export function u16(b: Uint8Array, o: number): number {
   return b[o]! | (b[o + 1]! << 8);
@@ -60,23 +63,16 @@ export function utf16Sized(b: Uint8Array, o: number, size: number): string {
   return utf16At(b, o, n);
 }
 
-/** An 8-bit string (ANSI): decoded as Latin-1 without a code page, ending at its first NUL. */
+/** An 8-bit (ANSI) string, read as Windows-1252 like evtx_dump and libevtx, ending at its first NUL. */
 export function ansiSized(b: Uint8Array, o: number, size: number): string {
   let n = 0;
   while (n < size && b[o + n] !== 0) n++;
-  let ascii = true;
-  for (let i = 0; i < n; i++) if (b[o + i]! >= 0x80) ascii = false;
-  if (ascii) {
-    let s = '';
-    for (let i = 0; i < n; i++) s += String.fromCharCode(b[o + i]!);
-    return s;
+  let s = '';
+  for (let i = 0; i < n; i++) {
+    const c = b[o + i]!;
+    s += c >= 0x80 && c < 0xa0 ? CP1252_HIGH[c - 0x80]! : String.fromCharCode(c);
   }
-  // Valid UTF-8 is kept as UTF-8 (what modern writers emit); anything else is read as Latin-1.
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(b.subarray(o, o + n));
-  } catch {
-    return latin1.decode(b.subarray(o, o + n));
-  }
+  return s;
 }
 
 const FILETIME_UNIX_SECONDS = 11644473600;

@@ -229,3 +229,10 @@ describe('damaged binary XML', () => {
     expect(JSON.parse(r.json()).Event.A).toBeNull();
   });
 });
+
+describe('ANSI strings', () => {
+  it('are read as Windows-1252, as both references do', () => {
+    const r = eventData([v.raw(0x02, [0x80, 0x20, 0xe9, 0])]);
+    expect(JSON.parse(r.json()).Event.EventData.n0).toBe('€ é');
+  });
+});
