@@ -47,7 +47,14 @@ export class EvtxRecord {
       const start = this.offset + RECORD_HEADER_SIZE;
       const end = this.offset + this.size - 4;
       const nodes = parseFragment(this.chunk, start, end, false, 0);
-      const resolved = resolveRecord(this.chunk, nodes);
+      let resolved: ResolvedRecord;
+      try {
+        resolved = resolveRecord(this.chunk, nodes);
+      } catch (err) {
+        // Limits hit while replaying have no byte of their own: point at the record's binary XML.
+        if (err instanceof EvtxError && err.offset === 0) throw new EvtxError(err.message, start);
+        throw err;
+      }
       const root = rootElement(resolved);
       if (!root) throw new EvtxError('record has no root element', start);
       this.resolved = resolved;
