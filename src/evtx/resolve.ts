@@ -139,21 +139,24 @@ function resolveInto(st: State, nodes: XNode[], values: number[] | undefined, ou
   }
 }
 
-/** An array value with more than one item, found first in the element's content, then in its attributes. */
+/** An array value with more than one item among `parts`. */
+function scanArray(st: State, parts: RPart[]): { parts: RPart[]; at: number; spans: number[] } | undefined {
+  const t = st.table;
+  for (let i = 0; i < parts.length; i++) {
+    const p = parts[i];
+    if (typeof p !== 'number' || !(t[3 * p]! & T.ARRAY)) continue;
+    const spans = arrayItemSpans(st.ctx.bytes, t[3 * p]!, t[3 * p + 1]!, t[3 * p + 2]!);
+    if (spans.length > 3) return { parts, at: i, spans };
+  }
+  return undefined;
+}
+
+/** The first array value with more than one item, in the element's content, then in its attributes. */
 function findArray(st: State, el: RElement): { parts: RPart[]; at: number; spans: number[] } | undefined {
-  const scan = (parts: RPart[]) => {
-    for (let i = 0; i < parts.length; i++) {
-      const p = parts[i];
-      if (typeof p !== 'number' || !(st.table[3 * p]! & T.ARRAY)) continue;
-      const spans = arrayItemSpans(st.ctx.bytes, st.table[3 * p]!, st.table[3 * p + 1]!, st.table[3 * p + 2]!);
-      if (spans.length > 3) return { parts, at: i, spans };
-    }
-    return undefined;
-  };
-  const hit = scan(el.kids);
+  const hit = scanArray(st, el.kids);
   if (hit) return hit;
   for (const a of el.attrs) {
-    const h = scan(a.parts);
+    const h = scanArray(st, a.parts);
     if (h) return h;
   }
   return undefined;
