@@ -5,7 +5,7 @@
  * `Data` with one Name) is written twice; a JSON reader keeps the last, as the object builder does.
  * test/evtx/json.test.ts checks that parsing the line gives the builder's object on every sample record.
  */
-import { Builder } from './json.js';
+import { Builder, trimText } from './json.js';
 import { RElement, type RAttr, type RPart } from './resolve.js';
 import { isJsonScalarType, jsonScalar } from './values.js';
 
@@ -29,7 +29,7 @@ class LineWriter extends Builder {
       const v = this.scalarText(parts[0]);
       if (v !== undefined) return v;
     }
-    return JSON.stringify(this.text(parts).trim());
+    return JSON.stringify(trimText(this.text(parts)));
   }
 
   private besideText(parts: RPart[]): string {
@@ -38,7 +38,7 @@ class LineWriter extends Builder {
       const v = this.scalarText(single);
       if (v !== undefined) return v;
     }
-    return JSON.stringify(this.text(parts).trim());
+    return JSON.stringify(trimText(this.text(parts)));
   }
 
   private attributesText(attrs: RAttr[]): string {

@@ -20,6 +20,14 @@ export type JsonObject = { [k: string]: JsonValue };
 
 const MAX_UNIQUE_NAMES = 64;
 
+/** `s.trim()`, without the copy when neither end can be whitespace (nearly always). */
+export function trimText(s: string): string {
+  if (s.length === 0) return s;
+  const a = s.charCodeAt(0);
+  const z = s.charCodeAt(s.length - 1);
+  return a <= 32 || a >= 0x80 || z <= 32 || z >= 0x80 ? s.trim() : s;
+}
+
 export class Builder {
   constructor(
     readonly bytes: Uint8Array,
@@ -75,7 +83,7 @@ export class Builder {
       const v = this.scalar(parts[0]);
       if (v !== undefined) return v;
     }
-    return this.text(parts).trim();
+    return trimText(this.text(parts));
   }
 
   /** Like `content`, for the `#text` beside child elements: elements and empty values are ignored. */
@@ -85,7 +93,7 @@ export class Builder {
       const v = this.scalar(single);
       if (v !== undefined) return v;
     }
-    return this.text(parts).trim();
+    return trimText(this.text(parts));
   }
 
   /** The one non-empty value among parts that hold no other text, if that is what they are. */
