@@ -5,7 +5,7 @@
 import type { EventRecord, FieldValue } from './event.js';
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
-type JsonObject = { [k: string]: Json };
+export type JsonObject = { [k: string]: Json };
 
 const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -57,6 +57,37 @@ function addLeaves(flat: Map<string, FieldValue>, obj: JsonObject): void {
   }
 }
 
+export interface EventMetadata {
+  channel: string | undefined;
+  eventId: number | undefined;
+  provider: string | undefined;
+  host: string | undefined;
+  time: string | undefined;
+  recordId: number | undefined;
+}
+
+/**
+ * Channel, event id, provider, host, time and record id from the `System` object alone: an `EventData` field that
+ * happens to be named `Channel` or `Computer` must not pass for the event's own.
+ */
+export function systemMetadata(system: JsonObject): EventMetadata {
+  const f = new Map<string, FieldValue>();
+  addSystem(f, system);
+  const str = (k: string) => (typeof f.get(k) === 'string' ? (f.get(k) as string) : undefined);
+  const num = (k: string) => {
+    const v = f.get(k);
+    return typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : undefined;
+  };
+  return {
+    channel: str('Channel'),
+    eventId: num('EventID'),
+    provider: str('Provider_Name'),
+    host: str('Computer'),
+    time: str('TimeCreated_SystemTime'),
+    recordId: num('EventRecordID'),
+  };
+}
+
 export class EvtxJsonEvent implements EventRecord {
   private readonly flat = new Map<string, FieldValue>();
   readonly channel: string | undefined;
@@ -75,19 +106,13 @@ export class EvtxJsonEvent implements EventRecord {
       if (k === 'EventData') addEventData(this.flat, v);
       else if (isObject(v)) addLeaves(this.flat, v);
     }
-    const f = this.flat;
-    const str = (k: string) => (typeof f.get(k) === 'string' ? (f.get(k) as string) : undefined);
-    const num = (k: string) => {
-      const v = f.get(k);
-      const n = typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : undefined;
-      return n;
-    };
-    this.channel = str('Channel');
-    this.eventId = num('EventID');
-    this.provider = str('Provider_Name');
-    this.host = str('Computer');
-    this.time = str('TimeCreated_SystemTime');
-    this.recordId = num('EventRecordID');
+    const meta = isObject(system) ? systemMetadata(system) : undefined;
+    this.channel = meta?.channel;
+    this.eventId = meta?.eventId;
+    this.provider = meta?.provider;
+    this.host = meta?.host;
+    this.time = meta?.time;
+    this.recordId = meta?.recordId;
   }
 
   get(field: string): FieldValue {
