@@ -6,7 +6,7 @@
  */
 import type { EventRecord, FieldValue } from '../events/event.js';
 import { fieldText } from '../events/event.js';
-import type { EvidenceValue } from '../findings/finding.js';
+import type { EvidenceValue } from './finding.js';
 
 /** Longest evidence value kept (a 1 MB PowerShell script block would otherwise travel with every finding). */
 export const MAX_VALUE = 2048;
@@ -146,6 +146,7 @@ function access(e: EventRecord): string {
 
 function fallback(title: string, evidence: Record<string, EvidenceValue>): string {
   const parts = Object.entries(evidence)
+    .filter(([k]) => k !== 'EventID')
     .slice(0, 3)
     .map(([k, v]) => `${k}=${String(v)}`);
   return parts.length ? `${title}: ${parts.join(', ')}` : title;

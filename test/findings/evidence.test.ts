@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fromEvtxJson } from '../../src/events/evtx-json.js';
-import { MAX_VALUE, pickEvidence, summarise } from '../../src/hunt/evidence.js';
+import { MAX_VALUE, pickEvidence, summarise } from '../../src/findings/evidence.js';
 
 function sysmon(eventId: number, data: Record<string, unknown>) {
   const e = fromEvtxJson({
