@@ -5,6 +5,7 @@
  */
 import type { FieldValue } from '../events/event.js';
 import { tacticsFromTags, techniquesFromTags } from '../findings/attack.js';
+import { evidenceValue as shared, pickEvidence, summarise } from '../findings/evidence.js';
 import type { EvidenceValue, Finding } from '../findings/finding.js';
 import type { CorrelationMatch } from './correlation.js';
 import type { RuleMatch } from './ruleset.js';
@@ -21,15 +22,16 @@ const MAX_VALUE = 1024;
 const SUMMARY_VALUE = 160;
 
 function evidenceValue(v: FieldValue): EvidenceValue {
-  if (v === undefined) return null;
-  if (Array.isArray(v)) return clip(v.map((x) => (x === null || x === undefined ? '' : String(x))).join(' | '), MAX_VALUE);
-  if (typeof v === 'string') return clip(v, MAX_VALUE);
-  return v as EvidenceValue;
+  return shared(v) ?? null;
 }
 
 const clip = (s: string, n: number) => (s.length > n ? s.slice(0, n - 1) + '…' : s);
 
-/** A rule match (one event) as a `sigma` Finding. */
+/**
+ * A rule match (one event) as a `sigma` Finding. Evidence: the fields that made the rule match (by the rule's names),
+ * the rule's own `fields:` list, then the well-known fields the event has; the summary says in plain words what the
+ * event shows (`w3wp.exe started cmd.exe: cmd /c whoami`).
+ */
 export function matchFinding(m: RuleMatch, ctx: FindingContext): Finding {
   const ev = m.event;
   const ref = m.rule.ref;
@@ -39,10 +41,7 @@ export function matchFinding(m: RuleMatch, ctx: FindingContext): Finding {
     const v = m.value(f);
     if (v !== undefined) evidence[f] = evidenceValue(v);
   }
-  const shown = m.fields
-    .filter((f) => f.field !== 'EventID' && f.value !== undefined && f.value !== null && f.value !== '')
-    .slice(0, 3)
-    .map((f) => `${f.field}=${clip(String(evidenceValue(f.value)), SUMMARY_VALUE)}`);
+  for (const [k, v] of Object.entries(pickEvidence(ev))) if (!(k in evidence)) evidence[k] = v;
   const finding: Finding = {
     kind: 'sigma',
     time: ev.time ?? null,
@@ -52,7 +51,7 @@ export function matchFinding(m: RuleMatch, ctx: FindingContext): Finding {
     rule: ref,
     attack: techniquesFromTags(ref.tags),
     tactics: tacticsFromTags(ref.tags),
-    summary: shown.length ? `${ref.title}: ${shown.join(', ')}` : ref.title,
+    summary: summarise(ev, ref.title, evidence),
     evidence,
     origin: { engine: 'sigma', command: ctx.command, version: ctx.version },
   };

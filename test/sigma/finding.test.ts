@@ -75,7 +75,7 @@ describe('findings from the engine', () => {
       rule: { author: 'hardnut tests', id: '11111111-2222-4333-8444-555555555555' },
       evidence: { ParentImage: 'C:\\Windows\\System32\\inetsrv\\w3wp.exe', Image: 'C:\\Windows\\System32\\whoami.exe', CommandLine: 'whoami /all', User: 'IIS APPPOOL\\DefaultAppPool' },
     });
-    expect(f.summary).toBe('Whoami From a Web Server: ParentImage=C:\\Windows\\System32\\inetsrv\\w3wp.exe, Image=C:\\Windows\\System32\\whoami.exe');
+    expect(f.summary).toBe('w3wp.exe started whoami.exe: whoami /all');
   });
 
   it('a correlation match is a correlation Finding', () => {

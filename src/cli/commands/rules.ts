@@ -6,7 +6,7 @@ import { checkInputPaths } from '../../sources/walk.js';
 import { Diagnostics } from '../../core/diagnostics.js';
 import { defineCommand } from '../command.js';
 import { HELP } from '../shared-options.js';
-import { loadMapping, loadRulePaths } from '../sigma-files.js';
+import { loadMapping, loadRulePaths } from '../../sources/rule-files.js';
 
 export const checkOptions = {
   format: { kind: 'string', arg: 'F', choices: ['text', 'jsonl'], default: 'text', description: 'Output format' },

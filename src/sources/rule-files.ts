@@ -11,7 +11,7 @@ import type { Diagnostics } from '../core/diagnostics.js';
 import { HardnutError } from '../core/errors.js';
 import { loadRuleFiles, MAX_RULE_TEXT, type FileResult, type RuleText } from '../sigma/load.js';
 import { mergeMappings, parseMapping, type Mapping } from '../sigma/mapping.js';
-import { walkInputs } from '../sources/walk.js';
+import { walkInputs } from './walk.js';
 
 export const RULE_FILE = /\.ya?ml$/i;
 export const RULE_TESTS_FILE = /\.tests\.ya?ml$/i;
