@@ -85,7 +85,15 @@ const SUMMARY_MAX = 300;
  * `POST /owa/auth/x.aspx?… → 200 from 203.0.113.9`. Falls back to the rule title and the first evidence fields.
  */
 export function summarise(event: EventRecord, title: string, evidence: Record<string, EvidenceValue>): string {
-  return cutSummary(describe(event) ?? fallback(title, evidence));
+  return cutSummary(describe(event) ?? actor(event, title) ?? fallback(title, evidence));
+}
+
+/** Events that name only who acted (a log cleared, a policy changed): the rule's title, by whom. */
+function actor(e: EventRecord, title: string): string | undefined {
+  const user = text(e, 'SubjectUserName');
+  if (user === undefined) return undefined;
+  const domain = text(e, 'SubjectDomainName');
+  return `${title}, by ${domain ? domain + '\\' : ''}${user}`;
 }
 
 function describe(e: EventRecord): string | undefined {

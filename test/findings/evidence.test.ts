@@ -53,3 +53,15 @@ describe('evidence and summary', () => {
     expect(summarise(e, 'Odd event', ev)).toBe('Odd event: Foo=bar, Baz=3');
   });
 });
+
+describe('summaries of events that only name who acted', () => {
+  it('say the rule title and the account', () => {
+    const e = fromEvtxJson({
+      Event: {
+        System: { EventID: 1102, Channel: 'Security', Computer: 'DC01' },
+        UserData: { LogFileCleared: { SubjectUserName: 'a-jbrown', SubjectDomainName: '3B' } },
+      },
+    })!;
+    expect(summarise(e, 'Security log cleared', pickEvidence(e))).toBe('Security log cleared, by 3B\\a-jbrown');
+  });
+});
