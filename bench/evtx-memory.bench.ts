@@ -12,9 +12,9 @@ import { check, CLI, DATA, needData, timeCommand, type Benchmark } from './harne
 const SAMPLE = join(DATA, 'evtx', 'parser-samples', 'samples', 'security.evtx');
 const CHUNK = 65536;
 
-/** Write `path`: the sample's file header and chunks, the chunks repeated until the file reaches `bytes`. */
-export function makeBigEvtx(path: string, bytes: number): { chunks: number; repeats: number } {
-  const src = readFileSync(SAMPLE);
+/** Write `path`: a sample's file header and chunks, the chunks repeated until the file reaches `bytes`. */
+export function makeBigEvtx(path: string, bytes: number, sample = SAMPLE): { chunks: number; repeats: number } {
+  const src = readFileSync(sample);
   const perCopy = Math.floor((src.length - 4096) / CHUNK);
   const repeats = Math.ceil((bytes - 4096) / (perCopy * CHUNK));
   const chunks = repeats * perCopy;

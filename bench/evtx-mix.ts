@@ -33,20 +33,36 @@ function prng(seed: number): () => number {
 
 const HOSTS = ['WS01', 'WS02', 'WS07', 'LAPTOP-7QK2', 'DC01', 'EXCH01', 'FS01', 'SQL02', 'WEB03', 'BUILD01'].map((h) => `${h}.corp.example`);
 const USERS = ['alice', 'bob', 'carol', 'dave', 'erin', 'svc_backup', 'svc_sql', 'Administrator'];
-const BENIGN: readonly [string, string][] = [
-  ['C:\\Windows\\System32\\svchost.exe', 'C:\\Windows\\system32\\svchost.exe -k netsvcs -p -s Schedule'],
-  ['C:\\Windows\\System32\\svchost.exe', 'C:\\Windows\\System32\\svchost.exe -k LocalServiceNetworkRestricted -p'],
-  ['C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe', '"C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe" --type=renderer --lang=en-GB'],
-  ['C:\\Windows\\System32\\conhost.exe', '\\??\\C:\\Windows\\system32\\conhost.exe 0xffffffff -ForceV1'],
-  ['C:\\Windows\\explorer.exe', 'C:\\Windows\\Explorer.EXE'],
-  ['C:\\Program Files\\Microsoft Office\\root\\Office16\\OUTLOOK.EXE', '"C:\\Program Files\\Microsoft Office\\root\\Office16\\OUTLOOK.EXE"'],
-  ['C:\\Windows\\System32\\taskhostw.exe', 'taskhostw.exe -RegisterDevice -ProtectionStateChanged -FreeNetworkOnly'],
-  ['C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe', 'powershell.exe -ExecutionPolicy Bypass -File C:\\Scripts\\inventory.ps1'],
-  ['C:\\Windows\\System32\\cmd.exe', 'C:\\Windows\\system32\\cmd.exe /c "C:\\Program Files\\Backup\\run-nightly.bat"'],
-  ['C:\\Program Files\\Git\\cmd\\git.exe', 'git.exe fetch --prune origin'],
-  ['C:\\Windows\\System32\\msiexec.exe', 'C:\\Windows\\system32\\msiexec.exe /V'],
-  ['C:\\Windows\\System32\\wbem\\WmiPrvSE.exe', 'C:\\Windows\\system32\\wbem\\wmiprvse.exe -secured -Embedding'],
+/**
+ * Ordinary process starts, each with the parent Windows really gives it and the PE metadata Sysmon reports: a benign
+ * mix must look benign to the rules (a random parent or a wrong OriginalFileName is itself a detection).
+ */
+interface Proc {
+  image: string;
+  cmd: string;
+  parent: string;
+  original: string;
+  description: string;
+}
+const SYS = 'C:\\Windows\\System32\\';
+const BENIGN: readonly Proc[] = [
+  { image: `${SYS}svchost.exe`, cmd: 'C:\\Windows\\system32\\svchost.exe -k netsvcs -p -s Schedule', parent: `${SYS}services.exe`, original: 'svchost.exe', description: 'Host Process for Windows Services' },
+  { image: `${SYS}svchost.exe`, cmd: 'C:\\Windows\\System32\\svchost.exe -k LocalServiceNetworkRestricted -p', parent: `${SYS}services.exe`, original: 'svchost.exe', description: 'Host Process for Windows Services' },
+  { image: 'C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe', cmd: '"C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe" --type=renderer --lang=en-GB', parent: 'C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe', original: 'chrome.exe', description: 'Google Chrome' },
+  { image: 'C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe', cmd: '"C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe"', parent: 'C:\\Windows\\explorer.exe', original: 'chrome.exe', description: 'Google Chrome' },
+  { image: `${SYS}conhost.exe`, cmd: '\\??\\C:\\Windows\\system32\\conhost.exe 0xffffffff -ForceV1', parent: `${SYS}cmd.exe`, original: 'CONHOST.EXE', description: 'Console Window Host' },
+  { image: 'C:\\Program Files\\Microsoft Office\\root\\Office16\\OUTLOOK.EXE', cmd: '"C:\\Program Files\\Microsoft Office\\root\\Office16\\OUTLOOK.EXE"', parent: 'C:\\Windows\\explorer.exe', original: 'Outlook.exe', description: 'Microsoft Outlook' },
+  { image: `${SYS}taskhostw.exe`, cmd: 'taskhostw.exe -RegisterDevice -ProtectionStateChanged -FreeNetworkOnly', parent: `${SYS}svchost.exe`, original: 'taskhostw.exe', description: 'Host Process for Windows Tasks' },
+  { image: `${SYS}cmd.exe`, cmd: 'C:\\Windows\\system32\\cmd.exe /c "C:\\Program Files\\Backup\\run-nightly.bat"', parent: `${SYS}svchost.exe`, original: 'Cmd.Exe', description: 'Windows Command Processor' },
+  { image: 'C:\\Program Files\\Git\\cmd\\git.exe', cmd: 'git.exe fetch --prune origin', parent: 'C:\\Program Files\\Microsoft VS Code\\Code.exe', original: 'git.exe', description: 'Git for Windows' },
+  { image: `${SYS}msiexec.exe`, cmd: 'C:\\Windows\\system32\\msiexec.exe /V', parent: `${SYS}services.exe`, original: 'msiexec.exe', description: 'Windows® installer' },
+  { image: `${SYS}RuntimeBroker.exe`, cmd: 'C:\\Windows\\System32\\RuntimeBroker.exe -Embedding', parent: `${SYS}svchost.exe`, original: 'RuntimeBroker.exe', description: 'Runtime Broker' },
+  { image: 'C:\\Program Files\\Microsoft VS Code\\Code.exe', cmd: '"C:\\Program Files\\Microsoft VS Code\\Code.exe" --type=utility --utility-sub-type=node.mojom.NodeService', parent: 'C:\\Program Files\\Microsoft VS Code\\Code.exe', original: 'electron.exe', description: 'Visual Studio Code' },
+  { image: `${SYS}SearchProtocolHost.exe`, cmd: '"C:\\Windows\\system32\\SearchProtocolHost.exe" Global\\UsGthrFltPipeMssGthrPipe1_ Global\\UsGthrCtrlFltPipeMssGthrPipe1 1', parent: `${SYS}SearchIndexer.exe`, original: 'SearchProtocolHost.exe', description: 'Microsoft Windows Search Protocol Host' },
+  { image: `${SYS}backgroundTaskHost.exe`, cmd: '"C:\\Windows\\system32\\backgroundTaskHost.exe" -ServerName:BackgroundTaskHost.WebAccountProvider', parent: `${SYS}svchost.exe`, original: 'backgroundTaskHost.exe', description: 'Background Task Host' },
 ];
+/** Programs that run, connect, write and set keys in the background (their images). */
+const DAEMONS = BENIGN.map((p) => p.image);
 /** Tradecraft the hunt rules look for: what hardnut exists to find in the noise. */
 const ATTACKS: readonly [string, string, string][] = [
   ['C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe', 'powershell.exe -nop -w hidden -enc SQBFAFgAIAAoAE4AZQB3AC0ATwBiAGoAZQBjAHQAIABOAGUAdAAuAFcAZQBiAEMAbABpAGUAbgB0ACkA', 'C:\\Windows\\System32\\inetsrv\\w3wp.exe'],
@@ -73,7 +89,13 @@ const ATTACK_SCRIPTS = [
 ];
 const FILES = ['C:\\Users\\{u}\\AppData\\Local\\Temp\\~DF{n}.tmp', 'C:\\Users\\{u}\\Downloads\\report-{n}.pdf', 'C:\\Windows\\Prefetch\\CHROME.EXE-{n}.pf', 'C:\\ProgramData\\Microsoft\\Windows Defender\\Scans\\History\\{n}.bin'];
 const WEBSHELLS = ['C:\\inetpub\\wwwroot\\aspnet_client\\system_web\\error.aspx', 'C:\\Program Files\\Microsoft\\Exchange Server\\V15\\FrontEnd\\HttpProxy\\owa\\auth\\errorEE.aspx'];
-const KEYS = ['HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Run\\{n}', 'HKU\\S-1-5-21-1-2-3-1013\\Software\\Microsoft\\Windows\\CurrentVersion\\Explorer\\RecentDocs\\{n}', 'HKLM\\System\\CurrentControlSet\\Services\\{n}\\Start'];
+const KEYS = ['HKU\\S-1-5-21-1-2-3-1013\\Software\\Microsoft\\Office\\16.0\\Outlook\\Profiles\\{n}', 'HKU\\S-1-5-21-1-2-3-1013\\Software\\Microsoft\\Windows\\CurrentVersion\\Explorer\\RecentDocs\\{n}', 'HKLM\\System\\CurrentControlSet\\Services\\{n}\\Start'];
+
+/** An attack tuple as a process start, its metadata true to the binary (renamed tools are a rule of their own). */
+function attackProc([image, cmd, parent]: readonly [string, string, string]): Proc {
+  const name = image.slice(image.lastIndexOf('\\') + 1);
+  return { image, cmd, parent, original: name, description: name };
+}
 
 export interface MixOptions {
   seed?: number;
@@ -104,21 +126,21 @@ export function* syntheticEvents(options: MixOptions = {}): Generator<EvtxRecord
     const common = { computer, time, processId: 500 + int(9000), threadId: 500 + int(9000) };
     const roll = rnd();
     if (roll < 0.3) {
-      const [image, cmd, parent] = attack ? pick(ATTACKS) : [...pick(BENIGN), pick(BENIGN)[0]];
-      yield sysmon1({ ...common, Image: image, CommandLine: cmd, ParentImage: parent, User: `CORP\\${user}`, ProcessGuid: guid(), ProcessId: 1000 + int(60000), ParentProcessId: 1000 + int(60000), LogonId: BigInt(0x10000 + int(0xffffff)), Hashes: `SHA256=${hex(64)}`, IntegrityLevel: attack ? 'High' : pick(['Medium', 'High', 'System']) });
+      const p = attack ? attackProc(pick(ATTACKS)) : pick(BENIGN);
+      yield sysmon1({ ...common, Image: p.image, CommandLine: p.cmd, ParentImage: p.parent, ParentCommandLine: p.parent, OriginalFileName: p.original, Description: p.description, CurrentDirectory: 'C:\\Windows\\system32\\', User: `CORP\\${user}`, ProcessGuid: guid(), ProcessId: 1000 + int(60000), ParentProcessId: 1000 + int(60000), LogonId: BigInt(0x10000 + int(0xffffff)), Hashes: `SHA256=${hex(64)}`, IntegrityLevel: attack ? 'High' : pick(['Medium', 'High', 'System']) });
     } else if (roll < 0.45) {
-      yield sysmon3({ ...common, Image: pick(BENIGN)[0], User: `CORP\\${user}`, SourceIp: ip(), SourcePort: 49152 + int(16000), DestinationIp: attack ? '203.0.113.9' : `${13 + int(200)}.${int(256)}.${int(256)}.${int(256)}`, DestinationPort: attack ? 4444 : pick([443, 443, 80, 53, 445, 389]), Initiated: rnd() < 0.9, ProcessGuid: guid() });
+      yield sysmon3({ ...common, Image: pick(DAEMONS), User: `CORP\\${user}`, SourceIp: ip(), SourcePort: 49152 + int(16000), DestinationIp: attack ? '203.0.113.9' : `${13 + int(200)}.${int(256)}.${int(256)}.${int(256)}`, DestinationPort: attack ? 4444 : pick([443, 443, 80, 53, 445, 389]), Initiated: rnd() < 0.9, ProcessGuid: guid() });
     } else if (roll < 0.55) {
-      yield sysmon11({ ...common, Image: pick(BENIGN)[0], TargetFilename: attack ? pick(WEBSHELLS) : fill(pick(FILES), user), ProcessGuid: guid(), User: `CORP\\${user}` });
+      yield sysmon11({ ...common, Image: pick(DAEMONS), TargetFilename: attack ? pick(WEBSHELLS) : fill(pick(FILES), user), ProcessGuid: guid(), User: `CORP\\${user}` });
     } else if (roll < 0.63) {
-      yield sysmon13({ ...common, Image: pick(BENIGN)[0], TargetObject: fill(pick(KEYS), user), Details: attack ? 'C:\\Users\\Public\\svchost.exe' : `DWORD (0x${hex(8)})`, ProcessGuid: guid() });
+      yield sysmon13({ ...common, Image: pick(DAEMONS), TargetObject: attack ? 'HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Run\\Updater' : fill(pick(KEYS), user), Details: attack ? 'C:\\Users\\Public\\svchost.exe' : `DWORD (0x${hex(8)})`, ProcessGuid: guid() });
     } else if (roll < 0.78) {
       yield security4624({ ...common, TargetUserName: user, TargetDomainName: 'CORP', LogonType: pick([2, 3, 3, 3, 5, 7, 10]), IpAddress: ip(), IpPort: String(49152 + int(16000)), WorkstationName: pick(HOSTS).split('.')[0]!, TargetLogonId: BigInt(0x10000 + int(0xffffff)) });
     } else if (roll < 0.83) {
       yield security4625({ ...common, TargetUserName: attack ? 'administrator' : user, IpAddress: attack ? '198.51.100.23' : ip(), LogonType: 3, SubStatus: pick([0xc000006a, 0xc0000064, 0xc0000072]) });
     } else if (roll < 0.93) {
-      const [image, cmd, parent] = attack ? pick(ATTACKS) : [...pick(BENIGN), pick(BENIGN)[0]];
-      yield security4688({ ...common, NewProcessName: image, CommandLine: cmd, ParentProcessName: parent, SubjectUserName: user, NewProcessId: BigInt(1000 + int(60000)), ProcessId: BigInt(1000 + int(60000)) });
+      const p = attack ? attackProc(pick(ATTACKS)) : pick(BENIGN);
+      yield security4688({ ...common, NewProcessName: p.image, CommandLine: p.cmd, ParentProcessName: p.parent, SubjectUserName: user, NewProcessId: BigInt(1000 + int(60000)), ProcessId: BigInt(1000 + int(60000)) });
     } else if (roll < 0.985) {
       yield powershell4104({ ...common, ScriptBlockText: attack ? pick(ATTACK_SCRIPTS) : pick(SCRIPTS), ScriptBlockId: guid().slice(1, -1).toLowerCase(), level: attack ? 3 : 5 });
     } else if (roll < 0.998) {

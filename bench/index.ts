@@ -3,6 +3,7 @@ import { evtxWriteBench } from './evtx-write.bench.js';
 import { evtxBench } from './evtx.bench.js';
 import { evtxMemoryBench } from './evtx-memory.bench.js';
 import type { Benchmark } from './harness.js';
+import { huntBench } from './hunt.bench.js';
 import { sigmaBench } from './sigma.bench.js';
 import { sourcesBench } from './sources.bench.js';
 import { storeBench } from './store.bench.js';
@@ -15,5 +16,6 @@ export const BENCHMARKS: readonly Benchmark[] = [
   evtxWriteBench,
   sourcesBench,
   sigmaBench,
+  huntBench,
   storeBench,
 ];

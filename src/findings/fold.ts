@@ -12,13 +12,25 @@ export interface Folded {
   last: string | null;
 }
 
+/** Distinct lines kept before further ones fold by rule and host only: memory stays bounded however many findings. */
+export const MAX_GROUPS = 20_000;
+
 export class Folder {
   private readonly groups = new Map<string, Folded>();
 
+  constructor(private readonly maxGroups = MAX_GROUPS) {}
+
   add(f: Finding): void {
-    const key = `${f.level}\u0000${f.rule.id}\u0000${f.host ?? ''}\u0000${f.summary}`;
-    const g = this.groups.get(key);
+    const head = `${f.level}\u0000${f.rule.id}\u0000${f.host ?? ''}`;
+    let key = `${head}\u0000${f.summary}`;
+    let g = this.groups.get(key);
     const n = f.count ?? 1;
+    if (!g && this.groups.size >= this.maxGroups) {
+      // Too many distinct lines to show anyway: the rest of this rule on this host becomes one line that says so.
+      key = `${head}\u0001`;
+      g = this.groups.get(key);
+      if (!g) f = { ...f, summary: `${f.rule.title} (and more events like it, not listed one by one)` };
+    }
     if (!g) {
       this.groups.set(key, { finding: f, count: n, first: f.time, last: f.time });
       return;

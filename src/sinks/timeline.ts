@@ -54,7 +54,7 @@ class RunReader {
 }
 
 export function timeline(next: FindingSink, options: { maxBuffered?: number; tempDir?: string } = {}): FindingSink {
-  const maxBuffered = options.maxBuffered ?? 100_000;
+  const maxBuffered = options.maxBuffered ?? 25_000;
   let buffer: Keyed[] = [];
   let seq = 0;
   let dir: string | undefined;

@@ -120,3 +120,15 @@ describe('summary', () => {
     expect(text).toContain('findings: 3 (0 critical, 2 high, 0 medium, 1 low, 0 informational)');
   });
 });
+
+describe('folding stays bounded', () => {
+  it('past the cap, further distinct findings fold by rule and host into one line that says so', async () => {
+    const { Folder } = await import('../../src/findings/fold.js');
+    const folder = new Folder(10);
+    for (let i = 0; i < 1000; i++) folder.add(sampleFinding({ summary: `cmd ${i}`, host: i % 2 ? 'A' : 'B' }));
+    expect(folder.size).toBe(12);
+    const rows = folder.sorted();
+    expect(rows.reduce((n, r) => n + r.count, 0)).toBe(1000);
+    expect(rows.filter((r) => r.finding.summary.includes('not listed one by one'))).toHaveLength(2);
+  });
+});
