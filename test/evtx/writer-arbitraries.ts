@@ -49,7 +49,8 @@ function str(f: Features, where: 'content' | 'attribute', unit: fc.Arbitrary<str
   const chars = f.exoticCharacters && unit === SAFE_CHAR ? fc.oneof({ weight: 4, arbitrary: SAFE_CHAR }, { weight: 1, arbitrary: ANY_UNIT }) : unit;
   const safe = where === 'attribute' && !f.attributeSpecials ? chars.filter((c) => c !== '"' && c !== '<' && c !== '&') : chars;
   const minLength = where === 'attribute' && !f.emptyStrings ? 1 : 0;
-  const strings = fc.array(safe, { minLength, maxLength: 24 }).map((a) => a.join(''));
+  const joined = fc.array(safe, { minLength, maxLength: 24 }).map((a) => a.join(''));
+  const strings = f.leadingByteOrderMark ? joined : joined.filter((x) => x.charCodeAt(0) !== 0xfeff);
   if (where === 'attribute') return strings;
   return strings.filter((x) => (f.newlineContent || x !== '\n') && (f.lonelySpecials || !['<', '>', '&'].includes(x)));
 }

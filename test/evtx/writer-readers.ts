@@ -52,6 +52,8 @@ export interface Features {
   newlineContent: boolean;
   /** Element content that is exactly "<", ">" or "&" (libevtx fails to escape a one-character string). */
   lonelySpecials: boolean;
+  /** Text that starts with U+FEFF (libevtx takes it for a byte-order mark and drops it). */
+  leadingByteOrderMark: boolean;
   /** Real numbers beyond 1e±200 and exact ties at the 7th digit (printf rounding differs between C runtimes). */
   extremeReals: boolean;
 }
@@ -105,6 +107,7 @@ export const FULL: ReaderProfile = {
     newlineContent: true,
     lonelySpecials: true,
     extremeReals: true,
+    leadingByteOrderMark: true,
   },
 };
 
@@ -145,6 +148,7 @@ export const LIBEVTX: ReaderProfile = {
     newlineContent: false,
     lonelySpecials: false,
     extremeReals: false,
+    leadingByteOrderMark: false, // found by the property test: a string "\ufeff" comes out empty
   },
 };
 
