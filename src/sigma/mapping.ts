@@ -11,11 +11,14 @@ import { entry, parseYamlDocuments, scalarText, type YMap, type YValue } from '.
 
 export type FieldSource =
   | { kind: 'field'; field: string }
-  /** Conversions: `hex-to-decimal`, `values` (a lookup table), `account` (DOMAIN\name, well-known SIDs), `first-set`. */
+  /**
+   * Conversions: `hex-to-decimal`, `values` (a lookup table), `account` (DOMAIN\name, well-known SIDs), `first-set`,
+   * `parameter-messages` (`%%N` references also as their text, from a table), `guid` (a GUID with and without braces).
+   */
   | { kind: 'convert'; convert: Conversion; from: string[][]; values?: Map<string, string> };
 
-export type Conversion = 'hex-to-decimal' | 'values' | 'account' | 'first-set';
-const CONVERSIONS: readonly Conversion[] = ['hex-to-decimal', 'values', 'account', 'first-set'];
+export type Conversion = 'hex-to-decimal' | 'values' | 'account' | 'first-set' | 'parameter-messages' | 'guid';
+const CONVERSIONS: readonly Conversion[] = ['hex-to-decimal', 'values', 'account', 'first-set', 'parameter-messages', 'guid'];
 
 export interface SourceSpec {
   name: string;
@@ -188,8 +191,8 @@ function parseFieldSource(v: YValue, field: string): FieldSource {
     throw new MappingProblem(`'account' takes [domain, name, sid] field triples`, from.keyLine);
   }
   const values = entry(m, 'values');
-  if (name === 'values') {
-    if (!values) throw new MappingProblem(`the 'values' conversion needs a 'values' table`, m.line);
+  if (name === 'values' || name === 'parameter-messages') {
+    if (!values) throw new MappingProblem(`the '${name}' conversion needs a 'values' table`, m.line);
     out.values = new Map(asMap(values.value, 'values').entries.map((e) => [e.key.toLowerCase(), scalarText(e.value) ?? '']));
   }
   return out;
@@ -273,7 +276,40 @@ export function readerFor(src: FieldSource): { key: string; name: string; read: 
     }
     case 'account':
       return { key, name, read: (ev) => account(ev, src.from) };
+    case 'parameter-messages': {
+      const f = src.from[0]![0]!;
+      const table = src.values!;
+      return { key, name: f, read: (ev) => withMessages(ev.get(f), table) };
+    }
+    case 'guid': {
+      const f = src.from[0]![0]!;
+      return { key, name: f, read: (ev) => bothGuidSpellings(ev.get(f)) };
+    }
   }
+}
+
+/**
+ * Windows stores some values as `%%N`, references to the provider's parameter message file (msobjs.dll for the
+ * Security log), which event viewers and most collectors replace with its text (`%%4417` is `WriteData (or AddFile)`).
+ * SigmaHQ rules are written in both forms, so such a field answers both: the value as stored and as rendered.
+ */
+function withMessages(v: FieldValue, table: Map<string, string>): FieldValue {
+  if (typeof v !== 'string' || !v.includes('%%')) return v;
+  const rendered = v.replace(/%%\d+/g, (ref) => table.get(ref) ?? ref);
+  return rendered === v ? v : [v, rendered];
+}
+
+const GUID = /^(\{)?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(\})?$/i;
+
+/**
+ * Windows renders a GUID-typed value in braces (`{0CCE9215-…}`), evtx_dump and the JSON collectors without; rules
+ * are written either way, so the field answers both spellings.
+ */
+function bothGuidSpellings(v: FieldValue): FieldValue {
+  if (typeof v !== 'string') return v;
+  const m = GUID.exec(v.trim());
+  if (!m || (m[1] === undefined) !== (m[3] === undefined)) return v; // both braces or neither
+  return m[1] ? [v, m[2]!] : [v, `{${m[2]!}}`];
 }
 
 const UNSET = new Set(['', '-', '0x0', 's-1-0-0']);
