@@ -3,6 +3,7 @@
  * answer both. Events are written with our EVTX writer and read back, so the values are what the EVTX reader gives.
  */
 import { describe, expect, it } from 'vitest';
+import { ObjectEvent } from '../../src/events/object-event.js';
 import { EvtxEvent, readEvtx } from '../../src/evtx/index.js';
 import { v, windowsEvent, writeEvtx, type WindowsEvent } from '../../src/evtx/writer/index.js';
 import { parseMapping } from '../../src/sigma/index.js';
@@ -124,5 +125,107 @@ describe('the conversions in a mapping file', () => {
       'user.yml',
     );
     expect(issues).toEqual([{ file: 'user.yml', line: 6, message: "the 'parameter-messages' conversion needs a 'values' table" }]);
+  });
+
+  it("'registry-path' takes one [key, value] pair", () => {
+    const { issues } = parseMapping(
+      'logsources:\n  - logsource: {product: windows, category: registry_set}\n    sources:\n      - channel: Security\n        fields:\n          TargetObject: {from: [ObjectName], convert: registry-path}\n',
+      'user.yml',
+    );
+    expect(issues).toEqual([{ file: 'user.yml', line: 6, message: "'registry-path' takes one [key name, value name] field pair" }]);
+  });
+});
+
+describe('Security 4657 (a registry value was modified) as registry_set / registry_event / registry_delete', () => {
+  // As Microsoft documents event 4657: the key as the kernel names it, the value name apart, %%190N operations.
+  const reg4657 = (objectName: string, valueName: string, operation: string, newValue = 'C:\\Users\\Public\\evil.exe'): WindowsEvent => ({
+    ...SECURITY,
+    eventId: 4657,
+    eventData: {
+      SubjectUserSid: v.sid('S-1-5-21-3457937927-2839227994-823803824-1104'),
+      SubjectUserName: 'dadmin',
+      SubjectDomainName: 'CONTOSO',
+      SubjectLogonId: v.hex64(0x364ebn),
+      ObjectName: objectName,
+      ObjectValueName: valueName,
+      HandleId: v.hex64(0x54n),
+      OperationType: operation,
+      OldValueType: '%%1873',
+      OldValue: '',
+      NewValueType: '%%1873',
+      NewValue: newValue,
+      ProcessId: v.hex64(0xce4n),
+      ProcessName: 'C:\\Windows\\regedit.exe',
+    },
+  });
+  const rs = ruleSetOf(
+    [
+      rule('run-key', 'product: windows\ncategory: registry_set', "sel:\n  TargetObject|contains: '\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Run\\'\n  Image|endswith: '\\regedit.exe'\ncondition: sel"),
+      rule('hklm-prefix', 'product: windows\ncategory: registry_set', "sel:\n  TargetObject|startswith: 'HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Run'\ncondition: sel"),
+      rule('service', 'product: windows\ncategory: registry_set', "sel:\n  TargetObject|contains: '\\CurrentControlSet\\Services\\'\n  TargetObject|endswith: '\\ImagePath'\ncondition: sel"),
+      rule('default', 'product: windows\ncategory: registry_set', "sel:\n  TargetObject|endswith: '\\shell\\open\\command\\(Default)'\ncondition: sel"),
+      rule('needs-details', 'product: windows\ncategory: registry_set', "sel:\n  TargetObject|contains: '\\Run\\'\n  Details|contains: 'Public'\ncondition: sel"),
+      rule('event-set', 'product: windows\ncategory: registry_event', "sel:\n  EventType: SetValue\n  TargetObject|contains: '\\Run\\'\ncondition: sel"),
+      rule('deleted', 'product: windows\ncategory: registry_delete', "sel:\n  TargetObject|contains: '\\Run\\'\ncondition: sel"),
+      rule('key-added', 'product: windows\ncategory: registry_add', "sel:\n  TargetObject|contains: '\\Run'\ncondition: sel"),
+      rule('user', 'product: windows\ncategory: registry_set', "sel:\n  User: 'CONTOSO\\dadmin'\n  ProcessId: 3300\n  TargetObject|endswith: '\\Run\\updater'\ncondition: sel"),
+    ],
+    mapping,
+  );
+  const ids = (ev: EvtxEvent) => rs.match(ev).map((m) => m.rule.ref.id).sort();
+  const [created, modified, deleted, service, defaultValue] = events(
+    reg4657('\\REGISTRY\\MACHINE\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Run', 'updater', '%%1904'),
+    reg4657('\\REGISTRY\\MACHINE\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Run', 'updater', '%%1905'),
+    reg4657('\\REGISTRY\\MACHINE\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Run', 'updater', '%%1906'),
+    reg4657('\\REGISTRY\\MACHINE\\SYSTEM\\ControlSet001\\Services\\evilsvc', 'ImagePath', '%%1905'),
+    reg4657('\\REGISTRY\\USER\\S-1-5-21-1-2-3-1000_Classes\\ms-settings\\shell\\open\\command', '', '%%1904'),
+  );
+
+  it('a value created or modified is a registry_set; the path reads as Sysmon writes it', () => {
+    expect(ids(created!)).toEqual(['event-set', 'hklm-prefix', 'run-key', 'user']);
+    expect(ids(modified!)).toEqual(['event-set', 'hklm-prefix', 'run-key', 'user']);
+    const m = rs.match(modified!).find((x) => x.rule.ref.id === 'run-key')!;
+    expect(m.source).toBe('security-4657');
+    expect(m.value('TargetObject')).toBe('HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Run\\updater');
+  });
+
+  it('a value deleted is a registry_delete (and a registry_event, but not a SetValue)', () => {
+    expect(ids(deleted!)).toEqual(['deleted']);
+  });
+
+  it('the control set answers as CurrentControlSet and as the kernel named it; the default value as (Default)', () => {
+    expect(ids(service!)).toEqual(['service']);
+    const [m] = rs.match(service!);
+    expect(m!.value('TargetObject')).toEqual([
+      'HKLM\\SYSTEM\\CurrentControlSet\\Services\\evilsvc\\ImagePath',
+      'HKLM\\SYSTEM\\ControlSet001\\Services\\evilsvc\\ImagePath',
+    ]);
+    expect(ids(defaultValue!)).toEqual(['default']);
+  });
+
+  it('Sysmon 13 and 12 still place the same rules, with Details', () => {
+    const [set] = events({
+      provider: 'Microsoft-Windows-Sysmon',
+      channel: 'Microsoft-Windows-Sysmon/Operational',
+      eventId: 13,
+      eventData: {
+        RuleName: '-',
+        EventType: 'SetValue',
+        UtcTime: '2024-01-01 00:00:00.000',
+        ProcessGuid: v.guid('747F3D96-1EA9-5EFE-0000-0010B1F13D00'),
+        ProcessId: v.uint32(3300),
+        Image: 'C:\\Windows\\regedit.exe',
+        TargetObject: 'HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Run\\updater',
+        Details: 'C:\\Users\\Public\\evil.exe',
+      },
+    });
+    expect(ids(set!)).toEqual(['event-set', 'hklm-prefix', 'needs-details', 'run-key']);
+  });
+
+  it('the same event id on another channel, or another Security event, is no registry event', () => {
+    const fields = { ObjectName: '\\REGISTRY\\MACHINE\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Run', ObjectValueName: 'updater', OperationType: '%%1905' };
+    expect(rs.match(new ObjectEvent({ Channel: 'System', EventID: 4657, ...fields }))).toEqual([]);
+    expect(rs.match(new ObjectEvent({ Channel: 'Security', EventID: 4663, ...fields }))).toEqual([]);
+    expect(rs.match(new ObjectEvent({ Channel: 'Security', EventID: 4657, ...fields })).map((m) => m.rule.ref.id)).toContain('hklm-prefix');
   });
 });
