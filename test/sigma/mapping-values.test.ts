@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { ObjectEvent } from '../../src/events/object-event.js';
 import { EvtxEvent, readEvtx } from '../../src/evtx/index.js';
-import { v, windowsEvent, writeEvtx, type WindowsEvent } from '../../src/evtx/writer/index.js';
+import { el, sub, v, windowsEvent, writeEvtx, type WindowsEvent } from '../../src/evtx/writer/index.js';
 import { parseMapping } from '../../src/sigma/index.js';
 import { ruleSetOf, shippedMapping } from './helpers.js';
 
@@ -227,5 +227,38 @@ describe('Security 4657 (a registry value was modified) as registry_set / regist
     expect(rs.match(new ObjectEvent({ Channel: 'System', EventID: 4657, ...fields }))).toEqual([]);
     expect(rs.match(new ObjectEvent({ Channel: 'Security', EventID: 4663, ...fields }))).toEqual([]);
     expect(rs.match(new ObjectEvent({ Channel: 'Security', EventID: 4657, ...fields })).map((m) => m.rule.ref.id)).toContain('hklm-prefix');
+  });
+});
+
+describe("UserData fields named like System fields are the event's own (event 104, a log cleared)", () => {
+  // System 104 (Microsoft-Windows-Eventlog): UserData/LogFileCleared names the log that was cleared in its Channel.
+  const cleared = (log: string): WindowsEvent => ({
+    provider: 'Microsoft-Windows-Eventlog',
+    providerGuid: '{FC65DDD8-D6EF-4962-83D5-6E5CFE9CE148}',
+    channel: 'System',
+    eventId: 104,
+    userData: el(
+      'LogFileCleared',
+      { xmlns: 'http://manifests.microsoft.com/win/2004/08/windows/eventlog' },
+      el('SubjectUserName', null, sub(v.string('user01'))),
+      el('SubjectDomainName', null, sub(v.string('EXAMPLE'))),
+      el('Channel', null, sub(v.string(log))),
+      el('BackupPath', null, sub(v.string(''))),
+    ),
+  });
+  const rs = ruleSetOf(
+    [
+      rule('important', 'product: windows\nservice: system', "sel:\n  EventID: 104\n  Provider_Name: 'Microsoft-Windows-Eventlog'\n  Channel: [Security, System, 'Microsoft-Windows-Sysmon/Operational']\ncondition: sel"),
+      rule('other', 'product: windows\nservice: system', "sel:\n  EventID: 104\ncovered:\n  Channel: [Security, System, 'Microsoft-Windows-Sysmon/Operational']\ncondition: sel and not covered"),
+    ],
+    mapping,
+  );
+  const [sysmon, app] = events(cleared('Microsoft-Windows-Sysmon/Operational'), cleared('Application'));
+
+  it('the event is placed by its System channel, its Channel field is the cleared log', () => {
+    expect(sysmon!.channel).toBe('System');
+    expect(sysmon!.get('Channel')).toBe('Microsoft-Windows-Sysmon/Operational');
+    expect(rs.match(sysmon!).map((m) => m.rule.ref.id)).toEqual(['important']);
+    expect(rs.match(app!).map((m) => m.rule.ref.id)).toEqual(['other']);
   });
 });
