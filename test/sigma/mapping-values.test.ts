@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { ObjectEvent } from '../../src/events/object-event.js';
 import { EvtxEvent, readEvtx } from '../../src/evtx/index.js';
 import { el, sub, v, windowsEvent, writeEvtx, type WindowsEvent } from '../../src/evtx/writer/index.js';
-import { parseMapping } from '../../src/sigma/index.js';
+import type { EventRecord } from '../../src/events/event.js';
+import { parseMapping, type Mapping } from '../../src/sigma/index.js';
 import { ruleSetOf, shippedMapping } from './helpers.js';
 
 const mapping = shippedMapping();
@@ -14,6 +15,22 @@ const SECURITY = { provider: 'Microsoft-Windows-Security-Auditing', providerGuid
 
 function events(...records: WindowsEvent[]): EvtxEvent[] {
   return [...readEvtx(writeEvtx(records.map((r) => windowsEvent(r))), (p) => expect.fail(p.message))].map((r) => new EvtxEvent(r));
+}
+
+/**
+ * The rule set as hunt builds it (generated code, prefilter), checked on every match against the plain interpreter
+ * over every candidate: the conversions' list values must read the same on both paths.
+ */
+function checkedRuleSet(texts: string[], m: Mapping) {
+  const fast = ruleSetOf(texts, m);
+  const slow = ruleSetOf(texts, m, { interpretOnly: true, prefilter: false });
+  return {
+    match(ev: EventRecord) {
+      const got = fast.match(ev);
+      expect(got.map((x) => x.rule.ref.id)).toEqual(slow.match(ev).map((x) => x.rule.ref.id));
+      return got;
+    },
+  };
 }
 
 const rule = (id: string, logsource: string, detection: string) =>
@@ -41,7 +58,7 @@ const share5145 = (target: string, accessList: string, accessMask: string): Wind
 });
 
 describe('Security object access: AccessList as %%N references and as text', () => {
-  const rs = ruleSetOf(
+  const rs = checkedRuleSet(
     [
       rule('by-text', 'product: windows\nservice: security', "sel:\n  EventID: 5145\n  RelativeTargetName: svcctl\n  AccessList|contains: 'WriteData'\ncondition: sel"),
       rule('by-ref', 'product: windows\nservice: security', "sel:\n  EventID: 5145\n  AccessList|contains: '%%4417'\ncondition: sel"),
@@ -94,7 +111,7 @@ describe('GUID-typed values: Windows writes braces, the EVTX reader (like evtx_d
       AuditPolicyChanges: changes,
     },
   });
-  const rs = ruleSetOf(
+  const rs = checkedRuleSet(
     [
       rule('braced', 'product: windows\nservice: security', "sel:\n  EventID: 4719\n  SubcategoryGuid: '{0CCE9215-69AE-11D9-BED3-505054503030}'\ncondition: sel"),
       rule('bare', 'product: windows\nservice: security', "sel:\n  EventID: 4719\n  SubcategoryGuid: '0cce9215-69ae-11d9-bed3-505054503030'\ncondition: sel"),
@@ -158,7 +175,7 @@ describe('Security 4657 (a registry value was modified) as registry_set / regist
       ProcessName: 'C:\\Windows\\regedit.exe',
     },
   });
-  const rs = ruleSetOf(
+  const rs = checkedRuleSet(
     [
       rule('run-key', 'product: windows\ncategory: registry_set', "sel:\n  TargetObject|contains: '\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Run\\'\n  Image|endswith: '\\regedit.exe'\ncondition: sel"),
       rule('hklm-prefix', 'product: windows\ncategory: registry_set', "sel:\n  TargetObject|startswith: 'HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Run'\ncondition: sel"),
@@ -246,7 +263,7 @@ describe("UserData fields named like System fields are the event's own (event 10
       el('BackupPath', null, sub(v.string(''))),
     ),
   });
-  const rs = ruleSetOf(
+  const rs = checkedRuleSet(
     [
       rule('important', 'product: windows\nservice: system', "sel:\n  EventID: 104\n  Provider_Name: 'Microsoft-Windows-Eventlog'\n  Channel: [Security, System, 'Microsoft-Windows-Sysmon/Operational']\ncondition: sel"),
       rule('other', 'product: windows\nservice: system', "sel:\n  EventID: 104\ncovered:\n  Channel: [Security, System, 'Microsoft-Windows-Sysmon/Operational']\ncondition: sel and not covered"),
