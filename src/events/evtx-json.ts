@@ -44,16 +44,23 @@ function addEventData(flat: Map<string, FieldValue>, data: Json): void {
   }
 }
 
-/** UserData and anything else: every leaf by its own name (first occurrence wins). */
-function addLeaves(flat: Map<string, FieldValue>, obj: JsonObject): void {
+/**
+ * UserData and anything else: every leaf by its own name, the first occurrence winning. For UserData (`own` given),
+ * a leaf named like a System field is the event's own data and wins over it, as EventData values do: event 104's
+ * `UserData/LogFileCleared/Channel` is the log that was cleared (what rules test), not the System channel. Other
+ * parts (RenderingInfo) only add names the event does not have.
+ */
+function addLeaves(flat: Map<string, FieldValue>, obj: JsonObject, own?: Set<string>): void {
   for (const [k, v] of Object.entries(obj)) {
     if (k === '#attributes') continue;
-    if (isObject(v)) {
-      const t = textOf(v);
-      if (t !== undefined) {
-        if (!flat.has(k)) flat.set(k, t);
-      } else addLeaves(flat, v);
-    } else if (!flat.has(k)) flat.set(k, v as FieldValue);
+    const t = isObject(v) ? textOf(v) : (v as FieldValue);
+    if (t === undefined && isObject(v)) {
+      addLeaves(flat, v, own);
+      continue;
+    }
+    if (own ? own.has(k) : flat.has(k)) continue;
+    own?.add(k);
+    flat.set(k, t);
   }
 }
 
@@ -104,7 +111,7 @@ export class EvtxJsonEvent implements EventRecord {
     for (const [k, v] of Object.entries(event)) {
       if (k === 'System' || k === '#attributes') continue;
       if (k === 'EventData') addEventData(this.flat, v);
-      else if (isObject(v)) addLeaves(this.flat, v);
+      else if (isObject(v)) addLeaves(this.flat, v, k === 'UserData' ? new Set() : undefined);
     }
     const meta = isObject(system) ? systemMetadata(system) : undefined;
     this.channel = meta?.channel;

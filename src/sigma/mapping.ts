@@ -11,11 +11,15 @@ import { entry, parseYamlDocuments, scalarText, type YMap, type YValue } from '.
 
 export type FieldSource =
   | { kind: 'field'; field: string }
-  /** Conversions: `hex-to-decimal`, `values` (a lookup table), `account` (DOMAIN\name, well-known SIDs), `first-set`. */
+  /**
+   * Conversions: `hex-to-decimal`, `values` (a lookup table), `account` (DOMAIN\name, well-known SIDs), `first-set`,
+   * `parameter-messages` (`%%N` references also as their text, from a table), `guid` (a GUID with and without braces),
+   * `registry-path` (a Security audit key and value name as Sysmon's TargetObject).
+   */
   | { kind: 'convert'; convert: Conversion; from: string[][]; values?: Map<string, string> };
 
-export type Conversion = 'hex-to-decimal' | 'values' | 'account' | 'first-set';
-const CONVERSIONS: readonly Conversion[] = ['hex-to-decimal', 'values', 'account', 'first-set'];
+export type Conversion = 'hex-to-decimal' | 'values' | 'account' | 'first-set' | 'parameter-messages' | 'guid' | 'registry-path';
+const CONVERSIONS: readonly Conversion[] = ['hex-to-decimal', 'values', 'account', 'first-set', 'parameter-messages', 'guid', 'registry-path'];
 
 export interface SourceSpec {
   name: string;
@@ -187,9 +191,12 @@ function parseFieldSource(v: YValue, field: string): FieldSource {
   if (name === 'account' && fromList.some((f) => f.length !== 3)) {
     throw new MappingProblem(`'account' takes [domain, name, sid] field triples`, from.keyLine);
   }
+  if (name === 'registry-path' && (fromList.length !== 1 || fromList[0]!.length !== 2)) {
+    throw new MappingProblem(`'registry-path' takes one [key name, value name] field pair`, from.keyLine);
+  }
   const values = entry(m, 'values');
-  if (name === 'values') {
-    if (!values) throw new MappingProblem(`the 'values' conversion needs a 'values' table`, m.line);
+  if (name === 'values' || name === 'parameter-messages') {
+    if (!values) throw new MappingProblem(`the '${name}' conversion needs a 'values' table`, m.line);
     out.values = new Map(asMap(values.value, 'values').entries.map((e) => [e.key.toLowerCase(), scalarText(e.value) ?? '']));
   }
   return out;
@@ -273,7 +280,73 @@ export function readerFor(src: FieldSource): { key: string; name: string; read: 
     }
     case 'account':
       return { key, name, read: (ev) => account(ev, src.from) };
+    case 'parameter-messages': {
+      const f = src.from[0]![0]!;
+      const table = src.values!;
+      return { key, name: f, read: (ev) => withMessages(ev.get(f), table) };
+    }
+    case 'guid': {
+      const f = src.from[0]![0]!;
+      return { key, name: f, read: (ev) => bothGuidSpellings(ev.get(f)) };
+    }
+    case 'registry-path': {
+      const [k, val] = src.from[0]!;
+      return { key, name: k!, read: (ev) => registryPath(ev.get(k!), ev.get(val!)) };
+    }
   }
+}
+
+/** Kernel registry roots as Sysmon abbreviates them. */
+const HIVES: readonly [RegExp, string][] = [
+  [/^\\REGISTRY\\MACHINE(?=\\|$)/i, 'HKLM'],
+  [/^\\REGISTRY\\USER(?=\\|$)/i, 'HKU'],
+];
+const MACHINE_CLASSES = /^HKLM\\SOFTWARE\\Classes(?=\\|$)/i;
+const CONTROL_SET = /^(HKLM\\SYSTEM\\)ControlSet\d{3}(?=\\|$)/i;
+
+/**
+ * Security 4657 names the key as the kernel does (`\REGISTRY\MACHINE\SYSTEM\ControlSet001\Services\x`) and the
+ * value apart; registry rules are written against Sysmon's TargetObject (`HKLM\System\CurrentControlSet\Services\x\
+ * Value`, the default value as `(Default)`, the machine's classes as `HKCR\…`). The path answers in Sysmon's spelling
+ * and as the kernel names it (CurrentControlSet is the link Windows resolves to one of the ControlSet00N keys;
+ * HKCR shows HKLM\SOFTWARE\Classes), so rules written either way match.
+ */
+function registryPath(keyName: FieldValue, valueName: FieldValue): FieldValue {
+  if (typeof keyName !== 'string' || keyName === '' || keyName === '-') return keyName;
+  let path = keyName;
+  for (const [root, short] of HIVES) {
+    if (root.test(path)) {
+      path = path.replace(root, short);
+      break;
+    }
+  }
+  if (typeof valueName === 'string') path += '\\' + (valueName === '' || valueName === '-' ? '(Default)' : valueName);
+  const sysmon = path.replace(CONTROL_SET, '$1CurrentControlSet').replace(MACHINE_CLASSES, 'HKCR');
+  return sysmon === path ? path : [sysmon, path];
+}
+
+/**
+ * Windows stores some values as `%%N`, references to the provider's parameter message file (msobjs.dll for the
+ * Security log), which event viewers and most collectors replace with its text (`%%4417` is `WriteData (or AddFile)`).
+ * SigmaHQ rules are written in both forms, so such a field answers both: the value as stored and as rendered.
+ */
+function withMessages(v: FieldValue, table: Map<string, string>): FieldValue {
+  if (typeof v !== 'string' || !v.includes('%%')) return v;
+  const rendered = v.replace(/%%\d+/g, (ref) => table.get(ref) ?? ref);
+  return rendered === v ? v : [v, rendered];
+}
+
+const GUID = /^(\{)?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(\})?$/i;
+
+/**
+ * Windows renders a GUID-typed value in braces (`{0CCE9215-…}`), evtx_dump and the JSON collectors without; rules
+ * are written either way, so the field answers both spellings.
+ */
+function bothGuidSpellings(v: FieldValue): FieldValue {
+  if (typeof v !== 'string') return v;
+  const m = GUID.exec(v.trim());
+  if (!m || (m[1] === undefined) !== (m[3] === undefined)) return v; // both braces or neither
+  return m[1] ? [v, m[2]!] : [v, `{${m[2]!}}`];
 }
 
 const UNSET = new Set(['', '-', '0x0', 's-1-0-0']);

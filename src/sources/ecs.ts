@@ -89,8 +89,10 @@ export function fromWinlogDocument(doc: JsonObject, fallbackRecordId: number, de
       if (f !== undefined) flat.set(k, f);
     }
   }
+  // UserData is the event's own data, as in the EVTX path: a leaf named like a System field (event 104's Channel,
+  // the log that was cleared) wins over it.
   const userData = get('user_data');
-  if (isObject(userData)) addLeaves(flat, userData, false);
+  if (isObject(userData)) addLeaves(flat, userData, true);
 
   return new JsonDocEvent(flat, doc, {
     channel,

@@ -168,6 +168,21 @@ describe('JSON: Winlogbeat and Elastic Agent (ECS)', () => {
     ]);
     expect(events[1]!.get('NewProcessName')).toBe('C:\\Windows\\System32\\ntdsutil.exe');
   });
+
+  it("takes a UserData field named like a System one as the event's own, as the EVTX path does (event 104)", () => {
+    const cleared = {
+      '@timestamp': '2021-03-03T07:01:02.345Z',
+      winlog: {
+        channel: 'System',
+        event_id: 104,
+        provider_name: 'Microsoft-Windows-Eventlog',
+        computer_name: 'WS01',
+        user_data: { SubjectUserName: 'user01', Channel: 'Microsoft-Windows-Sysmon/Operational', BackupPath: '', xml_name: 'LogFileCleared' },
+      },
+    };
+    const [e] = readContent(JSON.stringify(cleared), 'winlogbeat.ndjson').events;
+    expect([e!.channel, e!.get('Channel'), e!.get('SubjectUserName')]).toEqual(['System', 'Microsoft-Windows-Sysmon/Operational', 'user01']);
+  });
 });
 
 describe('JSON: Sysmon for Linux and generic documents', () => {
