@@ -85,7 +85,15 @@ const SUMMARY_MAX = 300;
  * `POST /owa/auth/x.aspx?… → 200 from 203.0.113.9`. Falls back to the rule title and the first evidence fields.
  */
 export function summarise(event: EventRecord, title: string, evidence: Record<string, EvidenceValue>): string {
-  return cutSummary(describe(event) ?? actor(event, title) ?? fallback(title, evidence));
+  return cutSummary(describe(event) ?? actor(event, title) ?? message(event, title) ?? fallback(title, evidence));
+}
+
+/** Log lines matched by keywords (an ECP server log's cmdlet, a free-text message): the title and the line's text. */
+function message(e: EventRecord, title: string): string | undefined {
+  const cmdlet = text(e, 'Cmdlet');
+  const params = text(e, 'Parameters');
+  const m = cmdlet !== undefined ? cmdlet + (params !== undefined ? ` ${params}` : '') : text(e, 'EventData', 'message', 'Message', 'Parameters');
+  return m === undefined ? undefined : `${title}: ${m}`;
 }
 
 /** Events that name only who acted (a log cleared, a policy changed): the rule's title, by whom. */

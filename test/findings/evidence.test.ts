@@ -65,3 +65,11 @@ describe('summaries of events that only name who acted', () => {
     expect(summarise(e, 'Security log cleared', pickEvidence(e))).toBe('Security log cleared, by 3B\\a-jbrown');
   });
 });
+
+describe('summaries of log lines matched by keywords', () => {
+  it('give the cmdlet and its parameters', async () => {
+    const { ObjectEvent } = await import('../../src/events/object-event.js');
+    const e = new ObjectEvent({ Cmdlet: 'Set-OabVirtualDirectory', Parameters: "ExternalUrl='http://x/<script>'" }, { product: 'exchange', service: 'ecp-server' });
+    expect(summarise(e, 'Script in a virtual directory URL', {})).toBe("Script in a virtual directory URL: Set-OabVirtualDirectory ExternalUrl='http://x/<script>'");
+  });
+});
