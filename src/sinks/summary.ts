@@ -32,8 +32,17 @@ const REASONS: Record<string, string> = {
   INPUT_LOOP: 'symlink loops or folders seen twice',
   INPUT_TOO_LARGE: 'over the size limit',
   INPUT_FORMAT: 'not in a format it reads',
+  INPUT_RECORD: 'lines or records skipped in files that were read',
   RULE_INVALID: 'rules that did not load',
   RULE_UNSUPPORTED: 'rules using unsupported features',
+  EVTX_FILE_HEADER: 'not EVTX, or a damaged EVTX file header',
+  EVTX_CHUNK_HEADER: 'damaged EVTX chunks',
+  EVTX_CHUNK_CRC: 'EVTX chunks whose checksum is wrong (read anyway)',
+  EVTX_RECORD: 'damaged EVTX records, skipped',
+  EVTX_BINXML: 'EVTX records whose content cannot be decoded, skipped',
+  EVTX_TRUNCATED: 'truncated EVTX files',
+  CASE_WRITE: 'case store writes that failed',
+  CORRELATION_TRUNCATED: 'correlation inputs over the limit',
 };
 
 export function renderSummary(s: RunSummary, diagnostics: Diagnostics, style: Style): string {

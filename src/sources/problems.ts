@@ -18,7 +18,7 @@ export class FileProblems {
   ) {}
 
   /** One problem of `kind` (a short phrase: "line too long"), with a message saying where and what was skipped. */
-  report(kind: string, message: string, code: ErrorCode = 'INPUT_FORMAT'): void {
+  report(kind: string, message: string, code: ErrorCode = 'INPUT_RECORD'): void {
     this.total++;
     const k = this.byKind.get(kind) ?? { code, count: 0 };
     k.count++;

@@ -101,7 +101,7 @@ describe('hostile input', () => {
     // The same for a document without any line break at all.
     const endless = readContent(`{"a": "${huge}`, 'endless.json', { maxRecordChars: 1024 * 1024, chunkBytes: 64 * 1024 });
     expect(endless.events).toEqual([]);
-    expect(endless.warnings.map((w) => w.code)).toEqual(['INPUT_FORMAT']);
+    expect(endless.warnings.map((w) => w.code)).toEqual(['INPUT_RECORD']);
   });
 
   it('a JSON file cut at any point yields the documents before the cut and counts the cut one', () => {
