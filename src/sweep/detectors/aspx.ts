@@ -1,0 +1,93 @@
+/**
+ * ASP.NET webshell traits: JScript.NET's `eval(Request.Item["x"], "unsafe")` (the China Chopper ASPX server and the
+ * HAFNIUM OAB implant), Process.Start / ProcessStartInfo running cmd.exe with request input, and the in-memory
+ * loaders of Behinder and Godzilla: `Assembly.Load` of bytes read from the request, usually AES-decrypted first.
+ */
+import type { FlowSpec, Sink } from './flow.js';
+import { TAG, type PatternTrait } from './trait.js';
+
+const CODE = [TAG.execution, TAG.commandShell] as const;
+const CMD = [TAG.execution, TAG.commandShell, TAG.windowsCmd] as const;
+const LOAD = [TAG.execution, TAG.defenseEvasion, TAG.reflectiveLoad] as const;
+
+/** Request["x"], Request.Form/QueryString/Params/Item/Headers/Cookies[...] or (...), the body stream, the files. */
+export const ASPX_SOURCE =
+  /(?<![\w.])(?:context\s*\.\s*|httpcontext\s*\.\s*current\s*\.\s*|page\s*\.\s*|this\s*\.\s*)?request\s*(?:\.\s*(?:form|querystring|params|item|headers|cookies|servervariables)\s*)?(?:\[|\(\s*(?:"|\d))|(?<![\w.])request\s*\.\s*(?:form|querystring|params)\s*\.\s*get\s*\(|request\s*\.\s*(?:inputstream|binaryread|files|totalbytes)\b/;
+
+function sink(id: string, title: string, does: string, score: number, tags: readonly string[], head: string): Sink {
+  return { id, title, does, score, tags, re: new RegExp('(?<![\\w])' + head, 'g') };
+}
+
+export const ASPX_FLOW: FlowSpec = {
+  source: ASPX_SOURCE,
+  ident: '[a-z_]\\w*',
+  stop: /;|%>|\n/,
+  sinks: [
+    sink('eval-request', 'Request input is evaluated as JScript', 'is evaluated as JScript.NET code by eval()', 130, CODE, 'eval\\s*\\('),
+    sink('process-request', 'Request input starts a process', 'starts a process through Process.Start or ProcessStartInfo', 120, CMD,
+      '(?:process\\s*\\.\\s*start\\s*\\(|new\\s+(?:system\\.diagnostics\\.)?processstartinfo\\s*\\(|\\.\\s*arguments\\s*=)'),
+    sink('assembly-load-request', 'Request bytes are loaded as a .NET assembly', 'is loaded as a .NET assembly by Assembly.Load, the in-memory loader of Behinder and Godzilla', 130, LOAD,
+      '(?:assembly\\s*\\.\\s*load(?:from|file)?|appdomain\\s*\\.\\s*currentdomain\\s*\\.\\s*load)\\s*\\('),
+    {
+      id: 'shell-request', title: 'Request input is run through WScript.Shell', score: 120, tags: CMD,
+      does: 'is run as a Windows command through WScript.Shell',
+      re: /\.\s*(?:run|exec)\s*\(/g,
+      requires: /wscript\.shell/,
+    },
+  ],
+};
+
+export const ASPX_TRAITS: readonly PatternTrait[] = [
+  {
+    id: 'eval-unsafe', title: 'JScript eval in unsafe mode', score: 120, tags: CODE,
+    re: /eval\s*\([^;\n]{0,160},\s*"unsafe"/,
+    why: 'eval(..., "unsafe") runs text as JScript.NET with full trust: the China Chopper ASPX server and the HAFNIUM OAB implant use exactly this.',
+  },
+  {
+    id: 'aes-assembly-loader', title: 'Decrypts request bytes and loads them as code', score: 130, tags: [...LOAD, TAG.obfuscation],
+    all: [/assembly\s*\.\s*load\s*\(|\.\s*load\s*\(\s*(?:new\s+system\.security|\(byte\[\]\))|system\.reflection\.assembly/,
+      /rijndaelmanaged|createdecryptor|transformfinalblock|aesmanaged|aescryptoserviceprovider/,
+      /request\s*\.\s*(?:binaryread|inputstream)|request\s*\.\s*form|request\s*\[/],
+    why: 'Bytes from the request are AES-decrypted and loaded as a .NET assembly in memory: the design of the Behinder and Godzilla ASPX shells, whose real code never touches the disk.',
+  },
+  {
+    id: 'assembly-createinstance', title: 'Loads an assembly and instantiates it in a page', score: 60, tags: LOAD,
+    re: /assembly\s*\.\s*load\s*\([^;\n]{0,200}\)\s*\.\s*createinstance\s*\(/,
+    why: 'A page loads an assembly from bytes and creates an object of it in one statement, the stager pattern of in-memory webshells.',
+  },
+  {
+    id: 'cmd-process', title: 'Starts cmd.exe', score: 40, tags: CMD,
+    all: [/processstartinfo|process\s*\.\s*start/, /cmd\.exe|"cmd"|\/c\s/],
+    why: 'The page starts cmd.exe (or a "/c" command line) through the Process API, which is how ASPX shells run commands.',
+  },
+  {
+    id: 'redirect-output', title: 'Captures a process\'s output for the page', score: 20, tags: CMD,
+    re: /redirectstandardoutput\s*=\s*true/,
+    why: 'The page redirects a started process\'s output into itself, so the command\'s result can be shown to the requester.',
+  },
+  {
+    id: 'wscript-shell', title: 'Creates WScript.Shell', score: 40, tags: CMD,
+    re: /(?:createobject|activexobject|gettypefromprogid)\s*\(\s*"wscript\.shell"/,
+    why: 'The page creates a WScript.Shell object, which runs Windows commands; ASP.NET pages have no need for it.',
+  },
+  {
+    id: 'jscript-vsa', title: 'Evaluates code through the JScript engine', score: 60, tags: CODE,
+    re: /microsoft\.jscript\.eval\s*\.\s*jscriptevaluate|vsaengine\s*\.\s*createengine|new\s+microsoft\.jscript\.vsa/,
+    why: 'The page calls the JScript engine\'s evaluator directly (JScriptEvaluate / VsaEngine), a way to eval text from C# that shells use.',
+  },
+  {
+    id: 'compile-source', title: 'Compiles source code at run time', score: 30, tags: CODE,
+    re: /compileassemblyfromsource|csharpcodeprovider|codedomprovider\s*\.\s*createprovider/,
+    why: 'The page compiles C# or VB source at run time, which lets a request supply code to run.',
+  },
+  {
+    id: 'file-manager', title: 'Browses and edits the server\'s files', score: 30,
+    all: [/directoryinfo|directory\s*\.\s*getfiles/, /file\s*\.\s*delete|\.delete\s*\(/, /getlogicaldrives|driveinfo\s*\.\s*getdrives/, ASPX_SOURCE],
+    why: 'The page lists the drives and deletes files as the request says: the file manager of a webshell kit.',
+  },
+  {
+    id: 'recon-commands', title: 'Reconnaissance command strings', score: 30, tags: CMD, min: 3,
+    re: /net user|net localgroup|ipconfig|netstat -an|whoami|systeminfo|tasklist|query user/,
+    why: 'Three or more Windows reconnaissance commands (net user, ipconfig, netstat, whoami...) are spelled out, as in shells with command menus.',
+  },
+];

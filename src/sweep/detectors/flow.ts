@@ -1,0 +1,130 @@
+/**
+ * Request input flowing into a dangerous sink, the one trait every webshell shares: the attacker's bytes arrive in a
+ * request and are run as code, as a command, or loaded as a class. The check is deliberately shallow (no parser):
+ * a sink's argument text, up to the end of the statement, either reads the request itself or names a variable that
+ * was assigned from the request (directly, or through one more assignment such as `$b = base64_decode($a)`).
+ */
+import type { Seen } from './trait.js';
+import type { SubjectText } from './text.js';
+
+export interface Sink {
+  id: string;
+  title: string;
+  /** What the sink does, completing "request input ... ": e.g. "is run as PHP code by eval()". */
+  does: string;
+  /** Score when the request is read inside the sink's argument; a variable carrying it scores `score - 20`. */
+  score: number;
+  tags: readonly string[];
+  /** Global regex matching the sink up to where its argument starts. */
+  re: RegExp;
+  /** Score when the argument is decoded from hidden text (base64_decode and the like); absent: not counted. */
+  hidden?: number;
+  /** The sink only counts in a file that also matches this (e.g. `.Run` only where WScript.Shell is created). */
+  requires?: RegExp;
+}
+
+export interface FlowSpec {
+  /** Reads request input (non-global). */
+  source: RegExp;
+  /** How an identifier is written (`\$[a-z_]\w*` for PHP). */
+  ident: string;
+  /** Characters that end a statement. */
+  stop: RegExp;
+  sinks: readonly Sink[];
+  /** Sources that are not the request but hide code (decoders); a sink fed by them scores its `hidden`. */
+  encoded?: RegExp;
+}
+
+const WINDOW = 200;
+const MAX_SINKS = 400;
+const MAX_TAINTED = 64;
+
+function escape(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Identifiers assigned from an expression matching `from` (the statement up to 160 characters). */
+function assignedFrom(s: string, ident: string, from: string, into: Set<string>): void {
+  const re = new RegExp(`(?<![\\w$])(${ident})\\s*(?:\\[[^\\]\\n]{0,40}\\]\\s*)?\\.?=(?![=>])[^;\\n]{0,160}?(?:${from})`, 'g');
+  let m: RegExpExecArray | null;
+  let n = 0;
+  while ((m = re.exec(s)) !== null && into.size < MAX_TAINTED && n++ < 2000) into.add(m[1] as string);
+}
+
+/** Variables carrying request input: assigned from it, or from an expression using one of those. */
+export function taintedNames(s: string, spec: FlowSpec): Set<string> {
+  const direct = new Set<string>();
+  assignedFrom(s, spec.ident, spec.source.source, direct);
+  if (direct.size > 0 && direct.size < MAX_TAINTED) {
+    const names = [...direct].map((n) => `${escape(n)}(?![\\w])`).join('|');
+    assignedFrom(s, spec.ident, names, direct);
+  }
+  return direct;
+}
+
+function encodedNames(s: string, spec: FlowSpec): Set<string> {
+  const names = new Set<string>();
+  if (spec.encoded !== undefined) assignedFrom(s, spec.ident, spec.encoded.source, names);
+  return names;
+}
+
+/** The sinks whose argument carries request input (or encoded text), one Seen per sink kind. */
+export function seeFlows(text: SubjectText, spec: FlowSpec): Seen[] {
+  const s = text.lower;
+  const tainted = taintedNames(s, spec);
+  const encoded = spec.sinks.some((k) => k.hidden !== undefined) ? encodedNames(s, spec) : new Set<string>();
+  const identRe = new RegExp(spec.ident, 'g');
+  const out: Seen[] = [];
+  for (const sink of spec.sinks) {
+    if (sink.requires !== undefined && !sink.requires.test(s)) continue;
+    sink.re.lastIndex = 0;
+    const hidden = sink.hidden ?? 0;
+    let best: Seen | undefined;
+    let m: RegExpExecArray | null;
+    let n = 0;
+    while ((m = sink.re.exec(s)) !== null && n++ < MAX_SINKS) {
+      const start = m.index + m[0].length;
+      let arg = s.slice(start, start + WINDOW);
+      const stop = spec.stop.exec(arg);
+      if (stop !== null) arg = arg.slice(0, stop.index);
+      let score = 0;
+      let how = '';
+      if (spec.source.test(arg)) {
+        score = sink.score;
+        how = 'read straight from the HTTP request';
+      } else {
+        identRe.lastIndex = 0;
+        let id: RegExpExecArray | null;
+        while ((id = identRe.exec(arg)) !== null) {
+          if (tainted.has(id[0])) {
+            score = sink.score - 20;
+            how = `carried from the HTTP request by the variable ${id[0]}`;
+            break;
+          }
+          if (hidden > 0 && encoded.has(id[0]) && score === 0) {
+            score = hidden;
+            how = `decoded from hidden text into the variable ${id[0]}`;
+          }
+        }
+        if (score === 0 && spec.encoded !== undefined && hidden > 0 && spec.encoded.test(arg)) {
+          score = hidden;
+          how = 'decoded from hidden text on the spot';
+        }
+      }
+      if (score > 0 && (best === undefined || score > best.score)) {
+        best = {
+          id: sink.id,
+          title: sink.title,
+          why: `Input ${how} ${sink.does}.`,
+          score,
+          tags: sink.tags,
+          offset: m.index,
+          length: Math.min(m[0].length + arg.length, 200),
+        };
+        if (score === sink.score) break;
+      }
+    }
+    if (best !== undefined) out.push(best);
+  }
+  return out;
+}

@@ -1,0 +1,127 @@
+/**
+ * PHP webshell traits: superglobals (or php://input, headers) reaching eval/assert/create_function, a variable or
+ * request-named function, preg_replace's /e, the command functions (system, exec, passthru, shell_exec, popen,
+ * proc_open, backticks) or include; decode-and-eval chains; and the kit traits of the big file-manager shells.
+ */
+import type { FlowSpec, Sink } from './flow.js';
+import { TAG, type PatternTrait } from './trait.js';
+
+const CODE = [TAG.execution, TAG.commandShell] as const;
+const OS = [TAG.execution, TAG.commandShell, TAG.unixShell] as const;
+const OBF = [TAG.defenseEvasion, TAG.obfuscation] as const;
+
+/** Request input: the superglobals (by name or through $GLOBALS / ${'_POST'}), the raw body, request headers. */
+const SOURCE =
+  /\$_(?:get|post|request|cookie|files)\b|\$_server\s*\[\s*['"]http_|\$http_(?:get|post|raw_post|cookie)_vars|\$http_raw_post_data|php:\/\/input|getallheaders\s*\(|\$\{\s*['"]_(?:get|post|request|cookie)|\$globals\s*\[\s*['"]_(?:get|post|request|cookie)|getenv\s*\(\s*['"]http_/;
+
+/** Decoders whose output, fed to eval, is hidden code. */
+const DECODE =
+  /(?<![\w>:$])(?:base64_decode|gzinflate|gzuncompress|gzdecode|str_rot13|strrev|convert_uudecode|hex2bin|rawurldecode|urldecode|pack)\s*\(/;
+
+/** Not a method (->eval), not a static (::exec), not part of a longer name. */
+const NOT_MEMBER = '(?<![\\w>:$\\\\])';
+
+function sink(id: string, title: string, does: string, score: number, tags: readonly string[], head: string, hidden?: number): Sink {
+  const s: Sink = { id, title, does, score, tags, re: new RegExp(NOT_MEMBER + head, 'g') };
+  if (hidden !== undefined) s.hidden = hidden;
+  return s;
+}
+
+export const PHP_FLOW: FlowSpec = {
+  source: SOURCE,
+  ident: '\\$[a-z_]\\w*',
+  stop: /;|\?>/,
+  encoded: DECODE,
+  sinks: [
+    sink('eval-request', 'PHP code from the request is evaluated', 'is run as PHP code by eval(), assert() or create_function()', 130, CODE,
+      '(?:eval|assert|create_function)\\s*\\(', 90),
+    sink('callback-request', 'Function named by the request is called', 'names the function that call_user_func(), array_map() or a sort callback runs', 110, CODE,
+      '(?:call_user_func(?:_array)?|register_shutdown_function|register_tick_function|forward_static_call(?:_array)?)\\s*\\(\\s*'),
+    sink('preg-e-request', 'preg_replace /e evaluates request input', 'reaches preg_replace() with the /e modifier, which evaluates the replacement as PHP', 120, CODE,
+      "preg_replace\\s*\\(\\s*(['\"])\\s*([/#|~!@%])[^'\"\\n]{0,160}\\2[a-z]{0,6}e[a-z]{0,6}\\1\\s*,"),
+    sink('command-request', 'Command from the request is run by the OS', 'is run as an operating-system command by system(), exec(), passthru(), shell_exec(), popen() or proc_open()', 120, OS,
+      '(?:system|exec|shell_exec|passthru|popen|proc_open|pcntl_exec)\\s*\\(', 70),
+    sink('include-request', 'File named by the request is included', 'names a file that include/require runs as PHP', 80, CODE,
+      '(?:include|include_once|require|require_once)\\b\\s*\\(?'),
+    sink('write-request', 'Request input is written to a file', 'is written to disk by file_put_contents() or fwrite(), which is how a dropper plants a second shell', 40, [TAG.ingressTransfer],
+      '(?:file_put_contents|fwrite|fputs)\\s*\\('),
+  ],
+};
+
+export const PHP_TRAITS: readonly PatternTrait[] = [
+  {
+    id: 'request-callable', title: 'Request input is called as a function', score: 130, tags: CODE,
+    why: 'A request parameter is itself called as a function ($_GET[a]($_GET[b])), so the client chooses both the PHP function and its argument.',
+    re: /\$_(?:get|post|request|cookie)\s*\[[^\]\n]{0,60}\]\s*\(/,
+  },
+  {
+    id: 'dynamic-superglobal-call', title: 'Dynamically named array element is called', score: 110, tags: [...CODE, ...OBF],
+    why: "A superglobal reached through a built name (${'_'.'POST'}) is called as a function; the name is assembled to hide it from readers and signatures.",
+    re: /\$\{[^}\n]{0,60}\}\s*\[[^\]\n]{0,60}\]\s*\(/,
+  },
+  {
+    id: 'variable-function-request', title: 'Variable function fed by the request', score: 100, tags: CODE,
+    why: "A function whose name sits in a variable ($f = 'assert'; $f($_POST[x])) is called with request input: the classic way to hide eval or system from a reader.",
+    re: /(?<![\w>:$\\])\$[a-z_]\w{0,30}\s*\(\s*@?\s*(?:\$_(?:get|post|request|cookie)\b|\$\{|\$globals\s*\[|(?:base64_decode|stripslashes|trim|str_rot13|gzinflate)\s*\(\s*\$_(?:get|post|request|cookie))/,
+  },
+  {
+    id: 'array-callback-request', title: 'Request input chooses an array callback', score: 110, tags: CODE,
+    why: 'array_map/array_filter/usort-style functions get their callback from the request, which runs any PHP function the client names.',
+    re: /(?<![\w>:$])(?:array_map|array_filter|array_walk|usort|uasort|uksort|array_reduce|iterator_apply)\s*\(\s*(?:[^,;\n]{1,80},\s*)?(?:\$_(?:get|post|request|cookie)\s*\[|@\$_(?:get|post|request|cookie))/,
+  },
+  {
+    id: 'backtick-request', title: 'Backtick command built from request input', score: 120, tags: OS,
+    why: 'A backtick (shell) expression contains request input: PHP runs the text between backticks as an operating-system command.',
+    re: /`[^`\n]{0,120}\$_(?:get|post|request|cookie)/,
+  },
+  {
+    id: 'eval-decode-chain', title: 'Decode-and-eval chain', score: 100, tags: [...CODE, ...OBF],
+    why: 'eval() runs the output of decoders (base64_decode, gzinflate, str_rot13...) applied to a literal: hidden code that only exists once decoded at run time.',
+    re: /(?<![\w>:$])(?:eval|assert)\s*\(\s*@?\s*(?:(?:base64_decode|gzinflate|gzuncompress|gzdecode|str_rot13|strrev|convert_uudecode|hex2bin|rawurldecode|urldecode)\s*\(\s*){2,}/,
+  },
+  {
+    id: 'eval-one-liner', title: 'Tiny script that evaluates its input', score: 80, tags: CODE, maxChars: 2048,
+    all: [/(?<![\w>:$])(?:eval|assert|create_function|call_user_func|preg_replace|array_map)\s*\(/, SOURCE],
+    why: 'A script of under 2 KiB contains both an eval-style function and a read of request input, the shape of China Chopper-style one-line shells.',
+  },
+  {
+    id: 'many-command-functions', title: 'Every way to run a command', score: 40, tags: OS, min: 4,
+    re: /(?<![\w>:$])(?:system|exec|shell_exec|passthru|popen|proc_open|pcntl_exec)\s*\(/,
+    why: 'Four or more calls to command functions (system, exec, passthru, shell_exec, popen, proc_open): shells try each in turn in case some are disabled.',
+  },
+  {
+    id: 'disable-functions-probe', title: 'Probes disable_functions and safe_mode', score: 30, tags: [TAG.execution],
+    all: [/disable_functions/, /safe_mode/],
+    why: "The script reads PHP's disable_functions and safe_mode settings, which shells do to find which command function still works.",
+  },
+  {
+    id: 'recon-commands', title: 'Reconnaissance command strings', score: 30, tags: OS, min: 3,
+    re: /uname -a|\/etc\/passwd|cmd\.exe|\/bin\/sh|whoami|netstat -an|net user|ipconfig|ifconfig|cat \/etc\/|id;|ls -la/,
+    why: 'Three or more reconnaissance commands (uname -a, /etc/passwd, whoami, netstat, net user...) are spelled out, as in shells with command menus.',
+  },
+  {
+    id: 'command-output-to-page', title: 'Command output is sent to the page', score: 30, tags: OS,
+    re: /(?:echo|print)\s*\(?\s*(?:shell_exec|system|passthru|`)/,
+    why: 'The output of a shell command is echoed straight into the page, which is what an interactive webshell does.',
+  },
+  {
+    id: 'silent-long-run', title: 'Silences errors and removes the time limit', score: 10,
+    all: [/error_reporting\s*\(\s*0\s*\)/, /set_time_limit\s*\(\s*0\s*\)/],
+    why: 'Errors are switched off and the time limit removed, so a long-running command neither times out nor leaves warnings in logs.',
+  },
+  {
+    id: 'upload-by-request', title: 'One-file uploader', score: 40, tags: [TAG.ingressTransfer], maxChars: 4096,
+    all: [/move_uploaded_file\s*\(/, /\$_files\s*\[/],
+    why: 'A small script moves an uploaded file to a place of its choosing: how attackers bring further tools onto a server.',
+  },
+  {
+    id: 'chr-built-code', title: 'Code built from character codes', score: 30, tags: OBF, min: 20,
+    re: /chr\s*\(\s*\d{1,3}\s*\)\s*\./,
+    why: 'Twenty or more chr(N). concatenations build text from character codes, hiding function names from a reader.',
+  },
+  {
+    id: 'gzinflate-base64', title: 'Compressed and encoded payload', score: 30, tags: OBF,
+    re: /(?:gzinflate|gzuncompress|gzdecode|str_rot13)\s*\(\s*(?:base64_decode|str_rot13|gzinflate)\s*\(/,
+    why: 'Text is base64-decoded and then decompressed (or rot13-ed), the usual packing of obfuscated webshells.',
+  },
+];
