@@ -10,6 +10,7 @@
 // --misses lists the webshells not flagged; --lows lists benign files with a low (40-59) hit too.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import console from 'node:console';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 

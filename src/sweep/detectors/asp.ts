@@ -11,7 +11,7 @@ const CMD = [TAG.execution, TAG.commandShell, TAG.windowsCmd] as const;
 const OBF = [TAG.defenseEvasion, TAG.obfuscation] as const;
 
 /** Request("x"), Request.Form/QueryString/Item/Cookies("x"), Request.Item["x"] (JScript), Request.BinaryRead. */
-export const ASP_SOURCE = /(?<![\w.])request\s*(?:\.\s*(?:form|querystring|item|cookies)\s*)?[([]|(?<![\w.])request\s*\.\s*binaryread/;
+export const ASP_SOURCE = /(?<![\w.])(?:request|session)\s*(?:\.\s*(?:form|querystring|item|cookies)\s*)?[([]|(?<![\w.])request\s*\.\s*binaryread/;
 
 /** Not ADO's conn.Execute, not Server.Execute, not part of a longer name. */
 const NOT_MEMBER = '(?<![\\w.])';
@@ -37,6 +37,23 @@ export const ASP_FLOW: FlowSpec = {
 };
 
 export const ASP_TRAITS: readonly PatternTrait[] = [
+  {
+    id: 'file-manager-kit', title: 'File manager driven by the request', score: 50, tags: [TAG.ingressTransfer],
+    all: [ASP_SOURCE, /scripting\.filesystemobject|adodb\.stream/], someMin: 6,
+    some: [/\.createtextfile\b/, /\.opentextfile\b/, /\.deletefile\b/, /\.deletefolder\b/, /\.copyfile\b/, /\.movefile\b/, /\.getfolder\b/,
+      /\.drives\b/, /\.createfolder\b/, /\.savetofile\b/, /\.subfolders\b/, /\.attributes\b/, /\.datelastmodified\b/, /\.copyfolder\b|\.movefolder\b/],
+    why: 'The page creates, copies, moves and deletes files and folders through FileSystemObject or ADODB.Stream, steered by the request: the file manager of an ASP webshell kit.',
+  },
+  {
+    id: 'eval-alias', title: 'eval passed around as a value', score: 100, tags: CODE,
+    re: /[:=,]\s*eval\s*[,;}\]]/,
+    why: 'The eval function itself is stored in a variable or object ({x: eval}) and called later, a JScript trick to run request input without writing eval(Request...).',
+  },
+  {
+    id: 'request-to-file', title: 'Writes request text to a file the request names', score: 60, tags: [TAG.ingressTransfer],
+    all: [/\.(?:createtextfile|opentextfile|savetofile)\b[^\n]{0,80}(?:request|server\.mappath\s*\(\s*request)/, /\.(?:write|writeline|writetext)\b[^\n]{0,20}request/],
+    why: 'Text from the request is written into a file whose name also comes from the request: a dropper that lets the client plant any script on the server.',
+  },
   {
     id: 'chopper-one-liner', title: 'China Chopper-style one-liner', score: 130, tags: CODE, maxChars: 4096,
     re: /<%\s*(?:eval|execute|executeglobal)\b\s*\(?\s*request\b/,
@@ -64,7 +81,7 @@ export const ASP_TRAITS: readonly PatternTrait[] = [
   },
   {
     id: 'execute-decoded', title: 'Executes decoded or built text', score: 70, tags: [...CODE, ...OBF],
-    re: /(?<![\w.])(?:execute|executeglobal|eval)\b\s*\(?\s*(?:chrw?|[a-z_]\w{0,30}\s*\(\s*(?:"|chrw?\s*\())/,
+    re: /(?<![\w.])(?:execute|executeglobal|eval)\b\s*\(?\s*(?:chrw?\s*\(|strreverse\s*\(|[a-z_]\w{0,20}(?:decode|decrypt|unescape|unpack|base64|hex|bin|rev)\w{0,10}\s*\(|unescape\s*\()/,
     why: 'Execute/Eval runs text produced by a decoding function or built from character codes, so the code it runs cannot be read in the file.',
   },
   {

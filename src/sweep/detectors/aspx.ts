@@ -39,8 +39,16 @@ export const ASPX_FLOW: FlowSpec = {
 
 export const ASPX_TRAITS: readonly PatternTrait[] = [
   {
+    id: 'file-manager-kit', title: 'File manager driven by the request', score: 50, tags: [TAG.ingressTransfer],
+    all: [ASPX_SOURCE], someMin: 6,
+    some: [/getlogicaldrives|driveinfo\s*\.\s*getdrives/, /\.getdirectories\s*\(/, /\.getfiles\s*\(/, /file\s*\.\s*delete\s*\(/, /directory\s*\.\s*delete\s*\(/,
+      /file\s*\.\s*move\s*\(|file\s*\.\s*copy\s*\(/, /file\s*\.\s*(?:writealltext|writeallbytes|create)\s*\(|new\s+streamwriter/, /\.saveas\s*\(/,
+      /file\s*\.\s*(?:readalltext|readallbytes|openread)\s*\(|new\s+streamreader/, /\.(?:lastwritetime|creationtime)\s*=|setlastwritetime|setcreationtime/, /fileattributes/, /directory\s*\.\s*createdirectory/],
+    why: 'The page lists drives and folders and reads, writes, moves and deletes files as the request says: the file manager of an ASP.NET webshell kit.',
+  },
+  {
     id: 'eval-unsafe', title: 'JScript eval in unsafe mode', score: 120, tags: CODE,
-    re: /eval\s*\([^;\n]{0,160},\s*"unsafe"/,
+    re: /eval\s*\([^;\n]{0,160},\s*\\?"unsafe|eval\s*\([^;\n]{0,160},[^;\n]{0,80}"u"\s*\+\s*"n"/,
     why: 'eval(..., "unsafe") runs text as JScript.NET with full trust: the China Chopper ASPX server and the HAFNIUM OAB implant use exactly this.',
   },
   {

@@ -19,6 +19,10 @@ export interface Sink {
   re: RegExp;
   /** Score when the argument is decoded from hidden text (base64_decode and the like); absent: not counted. */
   hidden?: number;
+  /** Weigh less when the argument starts with a string literal (a template around the input). */
+  template?: boolean;
+  /** Ends the argument earlier than the language's statement end (`,` to look at a callback's first argument only). */
+  stop?: RegExp;
   /** The sink only counts in a file that also matches this (e.g. `.Run` only where WScript.Shell is created). */
   requires?: RegExp;
 }
@@ -36,6 +40,7 @@ export interface FlowSpec {
 }
 
 const WINDOW = 200;
+const TEMPLATE_PENALTY = 50;
 const MAX_SINKS = 400;
 const MAX_TAINTED = 64;
 
@@ -85,10 +90,12 @@ export function seeFlows(text: SubjectText, spec: FlowSpec): Seen[] {
     while ((m = sink.re.exec(s)) !== null && n++ < MAX_SINKS) {
       const start = m.index + m[0].length;
       let arg = s.slice(start, start + WINDOW);
-      const stop = spec.stop.exec(arg);
+      const stop = (sink.stop ?? spec.stop).exec(arg);
       if (stop !== null) arg = arg.slice(0, stop.index);
       let score = 0;
       let how = '';
+      // eval('return (' . $x . ');'): a template around the input, as expression evaluators do, weighs less
+      const templated = sink.template === true && /^\s*['"][^'"\n]{2}/.test(arg) ? TEMPLATE_PENALTY : 0;
       if (spec.source.test(arg)) {
         score = sink.score;
         how = 'read straight from the HTTP request';
@@ -111,6 +118,7 @@ export function seeFlows(text: SubjectText, spec: FlowSpec): Seen[] {
           how = 'decoded from hidden text on the spot';
         }
       }
+      score -= templated;
       if (score > 0 && (best === undefined || score > best.score)) {
         best = {
           id: sink.id,

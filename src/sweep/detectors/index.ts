@@ -8,8 +8,10 @@ import { ASP_FLOW, ASP_TRAITS } from './asp.js';
 import { ASPX_FLOW, ASPX_TRAITS } from './aspx.js';
 import { seeArtefacts, seeOabConfig, seePlacement } from './context.js';
 import { seeFlows, type FlowSpec } from './flow.js';
+import { KIT_TRAITS } from './kit.js';
 import { JSP_FLOW, JSP_TRAITS } from './jsp.js';
 import { languagesOf, type ScriptLang } from './lang.js';
+import { codeView } from './lexer.js';
 import { measureShape, seeObfuscation } from './obfuscation.js';
 import { PHP_FLOW, PHP_TRAITS } from './php.js';
 import { decodeSubject, type SubjectText } from './text.js';
@@ -64,7 +66,9 @@ export const detectScriptTraits: Detector = (subject) => {
   const hits: DetectorHit[] = [];
   for (const lang of langs) {
     const spec = LANGUAGES[lang];
-    const seen = [...seeFlows(text, spec.flow), ...seePatterns(spec.traits, text)];
+    // comments blanked (and PHP's non-shell backticks), offsets unchanged
+    const code: SubjectText = { ...text, lower: codeView(text.lower, lang) };
+    const seen = [...seeFlows(code, spec.flow), ...seePatterns(spec.traits, code), ...seePatterns(KIT_TRAITS, code)];
     if (seen.length === 0 && obfuscation.length === 0) continue;
     const hit = hitOf(`hardnut.webshell.${lang}`, [...seen, ...obfuscation], text, REFERENCES);
     if (hit !== undefined) {

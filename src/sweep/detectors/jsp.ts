@@ -13,7 +13,7 @@ const OBF = [TAG.defenseEvasion, TAG.obfuscation] as const;
 
 /** request.getParameter(...) and friends, on `request` or any variable whose name says it is the request. */
 export const JSP_SOURCE =
-  /(?<![\w.])(?:request|req|httprequest|servletrequest|[a-z]\w{0,20}request)\s*\.\s*(?:getparameter|getparametervalues|getparametermap|getinputstream|getreader|getheader|getquerystring|getpart)\s*\(/;
+  /(?:(?<![\w.])(?:request|req|httprequest|servletrequest|[a-z]\w{0,20}request)|getrequest\s*\(\s*\))\s*\.\s*(?:getparameter|getparametervalues|getparametermap|getinputstream|getreader|getheader|getquerystring|getpart)\s*\(/;
 
 function sink(id: string, title: string, does: string, score: number, tags: readonly string[], head: string): Sink {
   return { id, title, does, score, tags, re: new RegExp('(?<![\\w])' + head, 'g') };
@@ -33,6 +33,13 @@ export const JSP_FLOW: FlowSpec = {
 };
 
 export const JSP_TRAITS: readonly PatternTrait[] = [
+  {
+    id: 'file-manager-kit', title: 'File manager driven by the request', score: 50, tags: [TAG.ingressTransfer],
+    all: [JSP_SOURCE], someMin: 6,
+    some: [/\.listfiles\s*\(/, /\.listroots\s*\(/, /\.delete\s*\(\s*\)/, /\.renameto\s*\(/, /fileoutputstream/, /fileinputstream|filereader/, /\.mkdirs?\s*\(/,
+      /\.setlastmodified\s*\(/, /getabsolutepath|getcanonicalpath/, /zipoutputstream|zipentry/, /getrealpath/, /\.canwrite\s*\(/],
+    why: 'The page lists folders and drives, reads, writes, renames and deletes files, all steered by request parameters: the file manager of a JSP webshell kit.',
+  },
   {
     id: 'runtime-exec', title: 'Runs OS commands through Runtime.exec', score: 40, tags: OS,
     re: /runtime\s*\.\s*getruntime\s*\(\s*\)\s*\.\s*exec\s*\(|new\s+(?:java\.lang\.)?processbuilder\s*\(/,

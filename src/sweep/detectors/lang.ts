@@ -10,7 +10,7 @@ export type ScriptLang = 'php' | 'asp' | 'aspx' | 'jsp';
 const BY_EXTENSION: Record<string, ScriptLang> = {
   php: 'php', php3: 'php', php4: 'php', php5: 'php', php7: 'php', pht: 'php', phtml: 'php', phar: 'php',
   asp: 'asp', asa: 'asp', cer: 'asp', cdx: 'asp',
-  aspx: 'aspx', ascx: 'aspx', ashx: 'aspx', asmx: 'aspx', asax: 'aspx', master: 'aspx', svc: 'aspx', config: 'aspx',
+  aspx: 'aspx', ascx: 'aspx', ashx: 'aspx', asmx: 'aspx', asax: 'aspx', master: 'aspx', svc: 'aspx', soap: 'aspx', config: 'aspx',
   jsp: 'jsp', jspx: 'jsp', jspf: 'jsp', jsw: 'jsp', jsv: 'jsp', tag: 'jsp',
 };
 

@@ -21,9 +21,10 @@ const DECODE =
 /** Not a method (->eval), not a static (::exec), not part of a longer name. */
 const NOT_MEMBER = '(?<![\\w>:$\\\\])';
 
-function sink(id: string, title: string, does: string, score: number, tags: readonly string[], head: string, hidden?: number): Sink {
+function sink(id: string, title: string, does: string, score: number, tags: readonly string[], head: string, hidden?: number, stop?: RegExp): Sink {
   const s: Sink = { id, title, does, score, tags, re: new RegExp(NOT_MEMBER + head, 'g') };
   if (hidden !== undefined) s.hidden = hidden;
+  if (stop !== undefined) s.stop = stop;
   return s;
 }
 
@@ -33,22 +34,33 @@ export const PHP_FLOW: FlowSpec = {
   stop: /;|\?>/,
   encoded: DECODE,
   sinks: [
-    sink('eval-request', 'PHP code from the request is evaluated', 'is run as PHP code by eval(), assert() or create_function()', 130, CODE,
-      '(?:eval|assert|create_function)\\s*\\(', 90),
+    {
+      ...sink('eval-request', 'PHP code from the request is evaluated', 'is run as PHP code by eval(), assert() or create_function()', 130, CODE,
+        '(?:eval|assert|create_function)\\s*\\(', 90),
+      template: true,
+    },
     sink('callback-request', 'Function named by the request is called', 'names the function that call_user_func(), array_map() or a sort callback runs', 110, CODE,
-      '(?:call_user_func(?:_array)?|register_shutdown_function|register_tick_function|forward_static_call(?:_array)?)\\s*\\(\\s*'),
+      '(?:call_user_func(?:_array)?|register_shutdown_function|register_tick_function|forward_static_call(?:_array)?)\\s*\\(\\s*', undefined, /,|;|\?>/),
     sink('preg-e-request', 'preg_replace /e evaluates request input', 'reaches preg_replace() with the /e modifier, which evaluates the replacement as PHP', 120, CODE,
       "preg_replace\\s*\\(\\s*(['\"])\\s*([/#|~!@%])[^'\"\\n]{0,160}\\2[a-z]{0,6}e[a-z]{0,6}\\1\\s*,"),
     sink('command-request', 'Command from the request is run by the OS', 'is run as an operating-system command by system(), exec(), passthru(), shell_exec(), popen() or proc_open()', 120, OS,
       '(?:system|exec|shell_exec|passthru|popen|proc_open|pcntl_exec)\\s*\\(', 70),
     sink('include-request', 'File named by the request is included', 'names a file that include/require runs as PHP', 80, CODE,
-      '(?:include|include_once|require|require_once)\\b\\s*\\(?'),
+      '(?<![\'"])(?:include|include_once|require|require_once)\\b\\s*\\(?(?=\\s*(?:[$\'"(]|[a-z_]\\w*\\s*\\())', undefined, /;|\?>|\n/),
     sink('write-request', 'Request input is written to a file', 'is written to disk by file_put_contents() or fwrite(), which is how a dropper plants a second shell', 40, [TAG.ingressTransfer],
       '(?:file_put_contents|fwrite|fputs)\\s*\\('),
   ],
 };
 
 export const PHP_TRAITS: readonly PatternTrait[] = [
+  {
+    id: 'file-manager-kit', title: 'File manager driven by the request', score: 50, tags: [TAG.ingressTransfer],
+    all: [SOURCE], someMin: 9,
+    some: [/(?:opendir|readdir|scandir)\s*\(/, /unlink\s*\(/, /rmdir\s*\(/, /rename\s*\(/, /(?<![\w>:])copy\s*\(/, /chmod\s*\(/, /file_put_contents\s*\(|fwrite\s*\(/,
+      /move_uploaded_file\s*\(/, /is_writable\s*\(/, /fileperms\s*\(/, /posix_getpwuid|posix_getgrgid/, /disk_free_space|disk_total_space/, /touch\s*\(/, /(?<![\w>:])mkdir\s*\(/,
+      /php_uname|getmyuid|get_current_user/],
+    why: 'The script browses folders and reads, writes, renames, chmods and deletes files as the request says, and reports the server\'s owner and disk: the file manager of a PHP webshell kit.',
+  },
   {
     id: 'request-callable', title: 'Request input is called as a function', score: 130, tags: CODE,
     why: 'A request parameter is itself called as a function ($_GET[a]($_GET[b])), so the client chooses both the PHP function and its argument.',
@@ -67,7 +79,7 @@ export const PHP_TRAITS: readonly PatternTrait[] = [
   {
     id: 'array-callback-request', title: 'Request input chooses an array callback', score: 110, tags: CODE,
     why: 'array_map/array_filter/usort-style functions get their callback from the request, which runs any PHP function the client names.',
-    re: /(?<![\w>:$])(?:array_map|array_filter|array_walk|usort|uasort|uksort|array_reduce|iterator_apply)\s*\(\s*(?:[^,;\n]{1,80},\s*)?(?:\$_(?:get|post|request|cookie)\s*\[|@\$_(?:get|post|request|cookie))/,
+    re: /(?<![\w>:$])(?:array_map\s*\(\s*@?\$_(?:get|post|request|cookie)\s*\[|(?:array_filter|array_walk|usort|uasort|uksort|array_reduce|iterator_apply)\s*\([^,;\n]{1,80},\s*@?\$_(?:get|post|request|cookie)\s*\[)/,
   },
   {
     id: 'backtick-request', title: 'Backtick command built from request input', score: 120, tags: OS,
@@ -81,7 +93,7 @@ export const PHP_TRAITS: readonly PatternTrait[] = [
   },
   {
     id: 'eval-one-liner', title: 'Tiny script that evaluates its input', score: 80, tags: CODE, maxChars: 2048,
-    all: [/(?<![\w>:$])(?:eval|assert|create_function|call_user_func|preg_replace|array_map)\s*\(/, SOURCE],
+    all: [/(?<![\w>:$])(?:eval|assert|create_function|call_user_func)\s*\(/, SOURCE],
     why: 'A script of under 2 KiB contains both an eval-style function and a read of request input, the shape of China Chopper-style one-line shells.',
   },
   {
@@ -96,7 +108,7 @@ export const PHP_TRAITS: readonly PatternTrait[] = [
   },
   {
     id: 'recon-commands', title: 'Reconnaissance command strings', score: 30, tags: OS, min: 3,
-    re: /uname -a|\/etc\/passwd|cmd\.exe|\/bin\/sh|whoami|netstat -an|net user|ipconfig|ifconfig|cat \/etc\/|id;|ls -la/,
+    re: /uname -a|\/etc\/passwd|cmd\.exe|\/bin\/sh|whoami|netstat -an|net user|ipconfig|ifconfig|cat \/etc\/|ls -la/,
     why: 'Three or more reconnaissance commands (uname -a, /etc/passwd, whoami, netstat, net user...) are spelled out, as in shells with command menus.',
   },
   {

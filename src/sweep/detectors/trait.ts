@@ -65,6 +65,9 @@ export interface PatternTrait {
   tags?: readonly string[];
   re?: RegExp;
   all?: readonly RegExp[];
+  /** At least `someMin` of these must match (a kit's many capabilities, none of them damning alone). */
+  some?: readonly RegExp[];
+  someMin?: number;
   /** Count matches of `re` (made global internally) and require at least this many. */
   min?: number;
   /** Only in files at most this many characters long (a one-liner is what China Chopper-style shells look like). */
@@ -109,6 +112,19 @@ export function seePatterns(traits: readonly PatternTrait[], text: SubjectText):
       if (t.min !== undefined && t.min > 1 && countMatches(t.re, s, t.min) < t.min) continue;
       offset = m.index;
       length = m[0].length;
+    }
+    if (t.some !== undefined) {
+      let hits = 0;
+      for (const re of t.some) {
+        const m = re.exec(s);
+        if (m === null) continue;
+        hits++;
+        if (offset < 0) {
+          offset = m.index;
+          length = m[0].length;
+        }
+      }
+      if (hits < (t.someMin ?? 1)) continue;
     }
     if (t.all !== undefined) {
       let ok = true;

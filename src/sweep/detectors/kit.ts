@@ -1,0 +1,27 @@
+/**
+ * Traits of webshell kits whatever their language: the SQL Server command tricks and account tampering their "tools"
+ * menus carry, and the names they give themselves. Legitimate applications neither attack their own database server
+ * nor add Windows administrators, so these weigh as much as a command function; banners weigh less (a security
+ * plugin may name a kit in a warning).
+ */
+import { TAG, type PatternTrait } from './trait.js';
+
+const CMD = [TAG.execution, TAG.commandShell, TAG.windowsCmd] as const;
+
+export const KIT_TRAITS: readonly PatternTrait[] = [
+  {
+    id: 'sql-server-command', title: 'Runs commands through SQL Server', score: 50, tags: CMD,
+    re: /xp_cmdshell|sp_oacreate|sp_oamethod|sp_makewebtask|sp_addextendedproc|xp_regwrite|xp_dirtree|ias\.mdb|select\s+shell\s*\(/,
+    why: 'The script carries SQL Server command tricks (xp_cmdshell, sp_oacreate WScript.Shell, sp_makewebtask...), the "SQL tools" of webshell kits for running commands through a database login.',
+  },
+  {
+    id: 'add-admin-account', title: 'Adds Windows accounts or administrators', score: 50, tags: [...CMD, 'attack.t1136.001'],
+    re: /net\s+user\s+[^\n"'<]{1,40}\/add|net\s+localgroup\s+administrators\s+[^\n"'<]{1,40}\/add/,
+    why: 'The script spells out "net user ... /add" or adds a user to the local administrators, a backdoor account command offered by webshell kits.',
+  },
+  {
+    id: 'kit-banner', title: 'Names itself a webshell or hacking tool', score: 25,
+    re: /hacked by|webshell|web shell|aspxspy|phpspy|jspspy|r57shell|c99shell|b374k|weevely|antsword|behinder|\bcaidao\b|\bhacker\b|\bhacking\b|\bshell\s+by\b|\bbypass\b[^\n]{0,20}\b(?:waf|safe_?mode|disable)/,
+    why: 'The script names itself with the words webshell kits use for themselves (webshell, hacked by, a known kit name).',
+  },
+];
