@@ -19,6 +19,8 @@ export interface Sink {
   re: RegExp;
   /** Score when the argument is decoded from hidden text (base64_decode and the like); absent: not counted. */
   hidden?: number;
+  /** Only request input read inside the argument counts, not a variable carrying it. */
+  direct?: boolean;
   /** Weigh less when the argument starts with a string literal (a template around the input). */
   template?: boolean;
   /** Ends the argument earlier than the language's statement end (`,` to look at a callback's first argument only). */
@@ -40,7 +42,8 @@ export interface FlowSpec {
 }
 
 const WINDOW = 200;
-const TEMPLATE_PENALTY = 50;
+const TEMPLATE_PENALTY = 70;
+const LOCALITY = 3000;
 const MAX_SINKS = 400;
 const MAX_TAINTED = 64;
 
@@ -49,26 +52,42 @@ function escape(s: string): string {
 }
 
 /** Identifiers assigned from an expression matching `from` (the statement up to 160 characters). */
-function assignedFrom(s: string, ident: string, from: string, into: Set<string>): void {
+/** Variable name → offsets where it was assigned from the request. */
+export type Taint = Map<string, number[]>;
+
+/** Identifiers assigned from an expression matching `from` (the statement up to 160 characters), with where. */
+function assignedFrom(s: string, ident: string, from: string, into: Taint): void {
   const re = new RegExp(`(?<![\\w$])(${ident})\\s*(?:\\[[^\\]\\n]{0,40}\\]\\s*)?\\.?=(?![=>])[^;\\n]{0,160}?(?:${from})`, 'g');
   let m: RegExpExecArray | null;
   let n = 0;
-  while ((m = re.exec(s)) !== null && into.size < MAX_TAINTED && n++ < 2000) into.add(m[1] as string);
+  while ((m = re.exec(s)) !== null && into.size < MAX_TAINTED && n++ < 2000) {
+    const name = m[1] as string;
+    const at = into.get(name);
+    if (at === undefined) into.set(name, [m.index]);
+    else if (at.length < 64) at.push(m.index);
+  }
+}
+
+/** A variable carries request input at `offset` if it was assigned from it shortly before (shells are compact; an
+ * application reusing a name such as $file three hundred lines later is not a flow). */
+function carriesAt(taint: Taint, name: string, offset: number): boolean {
+  const at = taint.get(name);
+  return at !== undefined && at.some((p) => p < offset && offset - p <= LOCALITY);
 }
 
 /** Variables carrying request input: assigned from it, or from an expression using one of those. */
-export function taintedNames(s: string, spec: FlowSpec): Set<string> {
-  const direct = new Set<string>();
+export function taintedNames(s: string, spec: FlowSpec): Taint {
+  const direct: Taint = new Map();
   assignedFrom(s, spec.ident, spec.source.source, direct);
   if (direct.size > 0 && direct.size < MAX_TAINTED) {
-    const names = [...direct].map((n) => `${escape(n)}(?![\\w])`).join('|');
+    const names = [...direct.keys()].map((n) => `${escape(n)}(?![\\w])`).join('|');
     assignedFrom(s, spec.ident, names, direct);
   }
   return direct;
 }
 
-function encodedNames(s: string, spec: FlowSpec): Set<string> {
-  const names = new Set<string>();
+function encodedNames(s: string, spec: FlowSpec): Taint {
+  const names: Taint = new Map();
   if (spec.encoded !== undefined) assignedFrom(s, spec.ident, spec.encoded.source, names);
   return names;
 }
@@ -77,7 +96,7 @@ function encodedNames(s: string, spec: FlowSpec): Set<string> {
 export function seeFlows(text: SubjectText, spec: FlowSpec): Seen[] {
   const s = text.lower;
   const tainted = taintedNames(s, spec);
-  const encoded = spec.sinks.some((k) => k.hidden !== undefined) ? encodedNames(s, spec) : new Set<string>();
+  const encoded: Taint = spec.sinks.some((k) => k.hidden !== undefined) ? encodedNames(s, spec) : new Map();
   const identRe = new RegExp(spec.ident, 'g');
   const out: Seen[] = [];
   for (const sink of spec.sinks) {
@@ -99,16 +118,16 @@ export function seeFlows(text: SubjectText, spec: FlowSpec): Seen[] {
       if (spec.source.test(arg)) {
         score = sink.score;
         how = 'read straight from the HTTP request';
-      } else {
+      } else if (sink.direct !== true) {
         identRe.lastIndex = 0;
         let id: RegExpExecArray | null;
         while ((id = identRe.exec(arg)) !== null) {
-          if (tainted.has(id[0])) {
+          if (carriesAt(tainted, id[0], m.index)) {
             score = sink.score - 20;
             how = `carried from the HTTP request by the variable ${id[0]}`;
             break;
           }
-          if (hidden > 0 && encoded.has(id[0]) && score === 0) {
+          if (hidden > 0 && score === 0 && carriesAt(encoded, id[0], m.index)) {
             score = hidden;
             how = `decoded from hidden text into the variable ${id[0]}`;
           }

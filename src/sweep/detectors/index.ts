@@ -8,6 +8,7 @@ import { ASP_FLOW, ASP_TRAITS } from './asp.js';
 import { ASPX_FLOW, ASPX_TRAITS } from './aspx.js';
 import { seeArtefacts, seeOabConfig, seePlacement } from './context.js';
 import { seeFlows, type FlowSpec } from './flow.js';
+import { seeHiddenNames } from './hidden-names.js';
 import { KIT_TRAITS } from './kit.js';
 import { JSP_FLOW, JSP_TRAITS } from './jsp.js';
 import { languagesOf, type ScriptLang } from './lang.js';
@@ -69,6 +70,7 @@ export const detectScriptTraits: Detector = (subject) => {
     // comments blanked (and PHP's non-shell backticks), offsets unchanged
     const code: SubjectText = { ...text, lower: codeView(text.lower, lang) };
     const seen = [...seeFlows(code, spec.flow), ...seePatterns(spec.traits, code), ...seePatterns(KIT_TRAITS, code)];
+    if (lang === 'php') seen.push(...seeHiddenNames(text.raw));
     if (seen.length === 0 && obfuscation.length === 0) continue;
     const hit = hitOf(`hardnut.webshell.${lang}`, [...seen, ...obfuscation], text, REFERENCES);
     if (hit !== undefined) {
