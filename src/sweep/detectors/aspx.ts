@@ -28,6 +28,8 @@ export const ASPX_FLOW: FlowSpec = {
       '(?:process\\s*\\.\\s*start\\s*\\(|new\\s+(?:system\\.diagnostics\\.)?processstartinfo\\s*\\(|\\.\\s*arguments\\s*=)'),
     sink('assembly-load-request', 'Request bytes are loaded as a .NET assembly', 'is loaded as a .NET assembly by Assembly.Load, the in-memory loader of Behinder and Godzilla', 130, LOAD,
       '(?:assembly\\s*\\.\\s*load(?:from|file)?|appdomain\\s*\\.\\s*currentdomain\\s*\\.\\s*load)\\s*\\('),
+    sink('connection-request', 'Database connection string from the request', 'is the connection string of a database connection, so the client picks any server and account to run SQL with (a database manager of webshell kits)', 60, [TAG.execution],
+      'new\\s+(?:system\\.data\\.\\w+\\.)?(?:sql|oledb|odbc|oracle|mysql)connection\\s*\\('),
     {
       id: 'shell-request', title: 'Request input is run through WScript.Shell', score: 120, tags: CMD,
       does: 'is run as a Windows command through WScript.Shell',

@@ -28,6 +28,8 @@ export const JSP_FLOW: FlowSpec = {
       '(?:getruntime\\s*\\(\\s*\\)\\s*\\.\\s*exec|new\\s+(?:java\\.lang\\.)?processbuilder|\\.\\s*command)\\s*\\('),
     sink('define-class-request', 'Request bytes are defined as a Java class', 'is defined as a Java class by a ClassLoader (defineClass), the in-memory loader of Behinder and Godzilla', 130, LOAD,
       '(?:defineclass|\\.\\s*define|defineanonymousclass)\\s*\\('),
+    sink('connection-request', 'Database connection opened with request input', 'opens a JDBC connection (URL, user or password), so the client picks any database and account to run SQL with (a database manager of webshell kits)', 60, [TAG.execution],
+      'drivermanager\\s*\\.\\s*getconnection\\s*\\('),
     sink('script-eval-request', 'Request input is evaluated by a script engine', 'is evaluated by a javax.script ScriptEngine (JavaScript inside Java)', 120, CODE, '\\.\\s*eval\\s*\\('),
   ],
 };

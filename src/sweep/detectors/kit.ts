@@ -20,6 +20,12 @@ export const KIT_TRAITS: readonly PatternTrait[] = [
     why: 'The script spells out "net user ... /add" or adds a user to the local administrators, a backdoor account command offered by webshell kits.',
   },
   {
+    id: 'socket-tunnel', title: 'HTTP-to-socket tunnel', score: 60, tags: [TAG.commandAndControl, 'attack.t1090', 'attack.t1572'],
+    all: [/new\s+(?:system\.net\.sockets\.)?socket\s*\(|socketchannel\s*\.\s*open|new\s+tcpclient|fsockopen\s*\(|stream_socket_client\s*\(|new\s+(?:java\.net\.)?socket\s*\(/],
+    some: [/["']connect["']/, /["']disconnect["']/, /["']forward["']/, /["']read["']/], someMin: 3,
+    why: 'The page opens network sockets and answers CONNECT, READ, FORWARD and DISCONNECT commands: a reGeorg-style tunnel that carries an attacker\'s traffic into the internal network through the web server.',
+  },
+  {
     id: 'kit-banner', title: 'Names itself a webshell or hacking tool', score: 25,
     re: /hacked by|webshell|web shell|aspxspy|phpspy|jspspy|r57shell|c99shell|b374k|weevely|antsword|behinder|\bcaidao\b|\bhacker\b|\bhacking\b|\bshell\s+by\b|\bbypass\b[^\n]{0,20}\b(?:waf|safe_?mode|disable)/,
     why: 'The script names itself with the words webshell kits use for themselves (webshell, hacked by, a known kit name).',

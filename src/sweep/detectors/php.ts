@@ -95,7 +95,7 @@ export const PHP_TRAITS: readonly PatternTrait[] = [
   },
   {
     id: 'string-bitwise', title: 'Strings computed with XOR/AND/OR', score: 50, tags: OBF, min: 5,
-    re: /[=(.,]\s*(['"])[^'"\n]{1,40}\1\s*[\^|&]\s*['"~]/,
+    re: /[=(.,]\s*(['"])[^'"\n()$]{1,40}\1\s*[\^|&]\s*['"~]/,
     why: "Five or more strings are computed by XOR/AND/OR of other strings ('x'^'y'), a way to spell function names that no text search finds.",
   },
   {
