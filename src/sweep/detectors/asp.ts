@@ -60,7 +60,7 @@ export const ASP_TRAITS: readonly PatternTrait[] = [
     why: 'The script opens with <%eval request(...)%> (or Execute): the China Chopper server side, which runs whatever script its client posts.',
   },
   {
-    id: 'wscript-shell', title: 'Creates WScript.Shell', score: 40, tags: CMD,
+    id: 'wscript-shell', title: 'Creates WScript.Shell', score: 50, tags: CMD,
     re: /(?:createobject|activexobject)\s*\(\s*"wscript\.shell"|clsid:72c24dd5-d70a-438b-8a42-98424b88afb8/,
     why: 'The page creates a WScript.Shell object, which runs Windows commands; web pages rarely need it.',
   },
@@ -83,6 +83,16 @@ export const ASP_TRAITS: readonly PatternTrait[] = [
     id: 'execute-decoded', title: 'Executes decoded or built text', score: 70, tags: [...CODE, ...OBF],
     re: /(?<![\w.])(?:execute|executeglobal|eval)\b\s*\(?\s*(?:chrw?\s*\(|strreverse\s*\(|[a-z_]\w{0,20}(?:decode|decrypt|unescape|unpack|base64|hex|bin|rev)\w{0,10}\s*\(|unescape\s*\()/,
     why: 'Execute/Eval runs text produced by a decoding function or built from character codes, so the code it runs cannot be read in the file.',
+  },
+  {
+    id: 'execute-function-result', title: 'Executes what a function returns', score: 60, tags: [...CODE, ...OBF],
+    re: /(?<![\w.])(?:execute|executeglobal)\b\s*\(?\s*[a-z_]\w{0,30}\s*\(\s*[a-z_"(]/,
+    why: 'Execute/ExecuteGlobal runs the string a function returns (often a decoder of hidden text), so the code that runs is not written in the file.',
+  },
+  {
+    id: 'eval-two-arguments', title: 'JScript eval with a trust argument', score: 80, tags: CODE,
+    re: /(?<![\w.])eval\s*\([^;\n()]{1,80},\s*[^;\n()]{1,60}\)/,
+    why: 'eval is called with a second argument, the JScript.NET form eval(code, "unsafe") that runs text with full trust; ordinary JScript eval takes one argument.',
   },
   {
     id: 'execute-statement', title: 'Runs script built at run time', score: 30, tags: CODE,

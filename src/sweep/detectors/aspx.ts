@@ -54,6 +54,12 @@ export const ASPX_TRAITS: readonly PatternTrait[] = [
     why: 'eval(..., "unsafe") runs text as JScript.NET with full trust: the China Chopper ASPX server and the HAFNIUM OAB implant use exactly this.',
   },
   {
+    id: 'eval-two-arguments', title: 'JScript eval with a trust argument', score: 80, tags: CODE,
+    // only in JScript pages: in C#/VB pages Eval("Field", "{0}") is data binding
+    all: [/<%@\s*page\b[^>]{0,200}language\s*=\s*"?\s*(?:jscript|js|javascript)\b/, /(?<![\w.])eval\s*\([^;\n()]{1,80},\s*[^;\n()]{1,60}\)/],
+    why: 'eval is called with a second argument in a JScript.NET page, the form eval(code, "unsafe") that runs text with full trust; ordinary JScript eval takes one argument.',
+  },
+  {
     id: 'aes-assembly-loader', title: 'Decrypts request bytes and loads them as code', score: 130, tags: [...LOAD, TAG.obfuscation],
     all: [/assembly\s*\.\s*load\s*\(|\.\s*load\s*\(\s*(?:new\s+system\.security|\(byte\[\]\))|system\.reflection\.assembly/,
       /rijndaelmanaged|createdecryptor|transformfinalblock|aesmanaged|aescryptoserviceprovider/,
@@ -76,7 +82,7 @@ export const ASPX_TRAITS: readonly PatternTrait[] = [
     why: 'The page redirects a started process\'s output into itself, so the command\'s result can be shown to the requester.',
   },
   {
-    id: 'wscript-shell', title: 'Creates WScript.Shell', score: 40, tags: CMD,
+    id: 'wscript-shell', title: 'Creates WScript.Shell', score: 50, tags: CMD,
     re: /(?:createobject|activexobject|gettypefromprogid)\s*\(\s*"wscript\.shell"/,
     why: 'The page creates a WScript.Shell object, which runs Windows commands; ASP.NET pages have no need for it.',
   },

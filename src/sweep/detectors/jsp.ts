@@ -78,7 +78,7 @@ export const JSP_TRAITS: readonly PatternTrait[] = [
     why: 'The page lists roots and folders, writes and deletes files as the request says: the file manager of a webshell kit.',
   },
   {
-    id: 'write-request-file', title: 'Writes request input to a named file', score: 40, tags: [TAG.ingressTransfer],
+    id: 'write-request-file', title: 'Writes request input to a named file', score: 60, tags: [TAG.ingressTransfer],
     re: /new\s+(?:java\.io\.)?file(?:outputstream|writer)\s*\(\s*(?:application\s*\.\s*getrealpath\s*\([^)]{0,60}\)\s*\+\s*)?(?:request|req)\s*\.\s*getparameter/,
     why: 'A file whose name comes from the request is opened for writing: the dropper pattern that plants further shells.',
   },

@@ -26,6 +26,11 @@ export const KIT_TRAITS: readonly PatternTrait[] = [
     why: 'The page opens network sockets and answers CONNECT, READ, FORWARD and DISCONNECT commands: a reGeorg-style tunnel that carries an attacker\'s traffic into the internal network through the web server.',
   },
   {
+    id: 'split-string', title: 'Code spelled in one- and two-letter pieces', score: 40, tags: [TAG.defenseEvasion, TAG.obfuscation], min: 8,
+    re: /(["'])[^"'\n]{1,2}\1\s*\+\s*(["'])[^"'\n]{1,2}\2/,
+    why: 'Strings are glued together from one- and two-letter pieces ("e"+"v"+"a"+"l"), which keeps words such as eval or Request out of the file\'s text.',
+  },
+  {
     id: 'kit-banner', title: 'Names itself a webshell or hacking tool', score: 25,
     re: /hacked by|webshell|web shell|aspxspy|phpspy|jspspy|r57shell|c99shell|b374k|weevely|antsword|behinder|\bcaidao\b|\bhacker\b|\bhacking\b|\bshell\s+by\b|\bbypass\b[^\n]{0,20}\b(?:waf|safe_?mode|disable)/,
     why: 'The script names itself with the words webshell kits use for themselves (webshell, hacked by, a known kit name).',

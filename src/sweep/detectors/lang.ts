@@ -14,6 +14,8 @@ const BY_EXTENSION: Record<string, ScriptLang> = {
   jsp: 'jsp', jspx: 'jsp', jspf: 'jsp', jsw: 'jsp', jsv: 'jsp', tag: 'jsp',
 };
 
+const ASPX_DIRECTIVE = /<%@\s*(?:page|webhandler|webservice)\b[^>]{0,200}language\s*=\s*"?\s*(?:c#|cs|csharp|vb|jscript|js)\b/;
+
 /** The file name's extension, lower case, without the dot ('' when there is none). */
 export function extensionOf(path: string): string {
   const name = path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
@@ -29,11 +31,13 @@ export function baseNameOf(path: string): string {
 /** Extension first; for anything else, the markers of each language in the text. */
 export function languagesOf(path: string, text: SubjectText): ScriptLang[] {
   const byExt = BY_EXTENSION[extensionOf(path)];
+  // an .asp that declares a C#/JScript.NET page is read as ASP.NET too (the directive says what its author meant)
+  if (byExt === 'asp' && ASPX_DIRECTIVE.test(text.lower.slice(0, 4096))) return ['asp', 'aspx'];
   if (byExt !== undefined) return [byExt];
   const s = text.lower;
   const langs: ScriptLang[] = [];
   if (s.includes('<?php') || /<\?=?\s*(?:@?eval|\$_|\$\w+\s*=)/.test(s)) langs.push('php');
-  if (/<%@\s*page\b[^>]{0,200}language\s*=\s*"?(?:c#|cs|csharp|vb|jscript|js)\b/.test(s) || s.includes('<script runat="server"')) {
+  if (ASPX_DIRECTIVE.test(s) || s.includes('<script runat="server"')) {
     langs.push('aspx');
   } else if (/<%@\s*page\b[^>]{0,200}(?:import|contenttype|pageencoding)\s*=/.test(s) || /<%[^%]{0,400}request\.getparameter\s*\(/.test(s)) {
     langs.push('jsp');
