@@ -15,7 +15,7 @@ export const ASPX_SOURCE =
   /(?<![\w.])(?:context\s*\.\s*|httpcontext\s*\.\s*current\s*\.\s*|page\s*\.\s*|this\s*\.\s*)?request\s*(?:\.\s*(?:form|querystring|params|item|headers|cookies|servervariables)\s*)?(?:\[|\(\s*(?:"|\d))|(?<![\w.])request\s*\.\s*(?:form|querystring|params)\s*\.\s*get\s*\(|request\s*\.\s*(?:inputstream|binaryread|files|totalbytes)\b/;
 
 function sink(id: string, title: string, does: string, score: number, tags: readonly string[], head: string): Sink {
-  return { id, title, does, score, tags, re: new RegExp('(?<![\\w])' + head, 'g') };
+  return { id, title, does, score, tags, re: new RegExp(head, 'g') };
 }
 
 export const ASPX_FLOW: FlowSpec = {
@@ -23,13 +23,13 @@ export const ASPX_FLOW: FlowSpec = {
   ident: '[a-z_]\\w*',
   stop: /;|%>|\n/,
   sinks: [
-    sink('eval-request', 'Request input is evaluated as JScript', 'is evaluated as JScript.NET code by eval()', 130, CODE, 'eval\\s*\\('),
+    sink('eval-request', 'Request input is evaluated as JScript', 'is evaluated as JScript.NET code by eval()', 130, CODE, '(?<![\\w.])eval\\s*\\('),
     sink('process-request', 'Request input starts a process', 'starts a process through Process.Start or ProcessStartInfo', 120, CMD,
-      '(?:process\\s*\\.\\s*start\\s*\\(|new\\s+(?:system\\.diagnostics\\.)?processstartinfo\\s*\\(|\\.\\s*arguments\\s*=)'),
+      '(?:(?<!\\w)process\\s*\\.\\s*start\\s*\\(|(?<!\\w)new\\s+(?:system\\.diagnostics\\.)?processstartinfo\\s*\\(|\\.\\s*arguments\\s*=)'),
     sink('assembly-load-request', 'Request bytes are loaded as a .NET assembly', 'is loaded as a .NET assembly by Assembly.Load, the in-memory loader of Behinder and Godzilla', 130, LOAD,
-      '(?:assembly\\s*\\.\\s*load(?:from|file)?|appdomain\\s*\\.\\s*currentdomain\\s*\\.\\s*load)\\s*\\('),
+      '(?<!\\w)(?:assembly\\s*\\.\\s*load(?:from|file)?|appdomain\\s*\\.\\s*currentdomain\\s*\\.\\s*load)\\s*\\('),
     sink('connection-request', 'Database connection string from the request', 'is the connection string of a database connection, so the client picks any server and account to run SQL with (a database manager of webshell kits)', 60, [TAG.execution],
-      'new\\s+(?:system\\.data\\.\\w+\\.)?(?:sql|oledb|odbc|oracle|mysql)connection\\s*\\('),
+      '(?<!\\w)new\\s+(?:system\\.data\\.\\w+\\.)?(?:sql|oledb|odbc|oracle|mysql)connection\\s*\\('),
     {
       id: 'shell-request', title: 'Request input is run through WScript.Shell', score: 120, tags: CMD,
       does: 'is run as a Windows command through WScript.Shell',

@@ -16,7 +16,7 @@ export const JSP_SOURCE =
   /(?:(?<![\w.])(?:request|req|httprequest|servletrequest|[a-z]\w{0,20}request)|getrequest\s*\(\s*\))\s*\.\s*(?:getparameter|getparametervalues|getparametermap|getinputstream|getreader|getheader|getquerystring|getpart)\s*\(/;
 
 function sink(id: string, title: string, does: string, score: number, tags: readonly string[], head: string): Sink {
-  return { id, title, does, score, tags, re: new RegExp('(?<![\\w])' + head, 'g') };
+  return { id, title, does, score, tags, re: new RegExp(head, 'g') };
 }
 
 export const JSP_FLOW: FlowSpec = {
@@ -25,11 +25,11 @@ export const JSP_FLOW: FlowSpec = {
   stop: /;|%>/,
   sinks: [
     sink('exec-request', 'Request input is run as an OS command', 'is run as an operating-system command by Runtime.exec() or ProcessBuilder', 120, OS,
-      '(?:getruntime\\s*\\(\\s*\\)\\s*\\.\\s*exec|new\\s+(?:java\\.lang\\.)?processbuilder|\\.\\s*command)\\s*\\('),
+      '(?:(?<!\\w)getruntime\\s*\\(\\s*\\)\\s*\\.\\s*exec|(?<!\\w)new\\s+(?:java\\.lang\\.)?processbuilder|\\.\\s*command)\\s*\\('),
     sink('define-class-request', 'Request bytes are defined as a Java class', 'is defined as a Java class by a ClassLoader (defineClass), the in-memory loader of Behinder and Godzilla', 130, LOAD,
-      '(?:defineclass|\\.\\s*define|defineanonymousclass)\\s*\\('),
+      '(?:(?<!\\w)defineclass|\\.\\s*define|(?<!\\w)defineanonymousclass)\\s*\\('),
     sink('connection-request', 'Database connection opened with request input', 'opens a JDBC connection (URL, user or password), so the client picks any database and account to run SQL with (a database manager of webshell kits)', 60, [TAG.execution],
-      'drivermanager\\s*\\.\\s*getconnection\\s*\\('),
+      '(?<!\\w)drivermanager\\s*\\.\\s*getconnection\\s*\\('),
     sink('script-eval-request', 'Request input is evaluated by a script engine', 'is evaluated by a javax.script ScriptEngine (JavaScript inside Java)', 120, CODE, '\\.\\s*eval\\s*\\('),
   ],
 };

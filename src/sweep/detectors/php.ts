@@ -115,8 +115,8 @@ export const PHP_TRAITS: readonly PatternTrait[] = [
   },
   {
     id: 'eval-one-liner', title: 'Tiny script that evaluates its input', score: 80, tags: CODE, maxChars: 2048,
-    all: [/(?<![\w>:$])(?:eval|assert|create_function|call_user_func)\s*\(/, SOURCE],
-    why: 'A script of under 2 KiB contains both an eval-style function and a read of request input, the shape of China Chopper-style one-line shells.',
+    re: new RegExp(`(?<![\\w>:$])(?:eval|assert|create_function)\\s*\\([^;]{0,200}?;[^;]{0,200}?(?:${SOURCE.source})|(?:${SOURCE.source})[^;]{0,200}?;[^;]{0,120}?(?<![\\w>:$])(?:eval|assert|create_function)\\s*\\(`),
+    why: 'A script of under 2 KiB reads request input and, in the next statement, calls an eval-style function: the shape of China Chopper-style one-line shells that pass the input through a variable.',
   },
   {
     id: 'many-command-functions', title: 'Every way to run a command', score: 40, tags: OS, min: 4,
