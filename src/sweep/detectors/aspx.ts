@@ -12,7 +12,11 @@ const LOAD = [TAG.execution, TAG.defenseEvasion, TAG.reflectiveLoad] as const;
 
 /** Request["x"], Request.Form/QueryString/Params/Item/Headers/Cookies[...] or (...), the body stream, the files. */
 export const ASPX_SOURCE =
-  /(?<![\w.])(?:context\s*\.\s*|httpcontext\s*\.\s*current\s*\.\s*|page\s*\.\s*|this\s*\.\s*)?request\s*(?:\.\s*(?:form|querystring|params|item|headers|cookies|servervariables)\s*)?(?:\[|\(\s*(?:"|\d))|(?<![\w.])request\s*\.\s*(?:form|querystring|params)\s*\.\s*get\s*\(|request\s*\.\s*(?:inputstream|binaryread|files|totalbytes)\b/;
+  /(?<!\w)(?:context\s*\.\s*|httpcontext\s*\.\s*current\s*\.\s*|page\s*\.\s*|this\s*\.\s*)?request\s*(?:\.\s*(?:form|querystring|params|item|headers|cookies|servervariables)\s*)?(?:\[|\(\s*(?:"|\d))|(?<![\w.])request\s*\.\s*(?:form|querystring|params)\s*\.\s*get\s*\(|request\s*\.\s*(?:inputstream|binaryread|files|totalbytes)\b/;
+
+/** A JScript.NET page: the page directive or a server-side script block says so. */
+const JSCRIPT_PAGE =
+  /<%@\s*(?:page|webservice|webhandler)\b[^>]{0,200}language\s*=\s*"?\s*(?:jscript|js|javascript)\b|<script\b(?=[^>]{0,200}runat\s*=\s*"?server)(?=[^>]{0,200}language\s*=\s*"?(?:jscript|javascript|js)\b)/;
 
 function sink(id: string, title: string, does: string, score: number, tags: readonly string[], head: string): Sink {
   return { id, title, does, score, tags, re: new RegExp(head, 'g') };
@@ -25,7 +29,14 @@ export const ASPX_FLOW: FlowSpec = {
   sinks: [
     sink('eval-request', 'Request input is evaluated as JScript', 'is evaluated as JScript.NET code by eval()', 130, CODE, '(?<![\\w.])eval\\s*\\('),
     sink('process-request', 'Request input starts a process', 'starts a process through Process.Start or ProcessStartInfo', 120, CMD,
-      '(?:(?<!\\w)process\\s*\\.\\s*start\\s*\\(|(?<!\\w)new\\s+(?:system\\.diagnostics\\.)?processstartinfo\\s*\\(|\\.\\s*arguments\\s*=)'),
+      '(?:(?<!\\w)process\\s*\\.\\s*start\\s*\\(|(?<!\\w)new\\s+(?:system\\.diagnostics\\.)?processstartinfo\\s*\\(|\\.\\s*arguments\\s*=|startinfo\\s*\\.\\s*filename\\s*=)'),
+    {
+      id: 'stdin-request', title: 'Request input is typed into a started shell', score: 120, tags: CMD,
+      does: "is written to a started process's standard input (cmd.exe reading commands from the web page)",
+      re: /standardinput\s*\.\s*write(?:line)?\s*\(/g,
+    },
+    sink('registry-request', 'Registry key named by the request is opened', 'names the registry key the page opens, so the client can read (or change) any key the web server account can', 70, [TAG.execution, 'attack.t1012'],
+      '(?<!\\w)(?:opensubkey|createsubkey)\\s*\\('),
     sink('assembly-load-request', 'Request bytes are loaded as a .NET assembly', 'is loaded as a .NET assembly by Assembly.Load, the in-memory loader of Behinder and Godzilla', 130, LOAD,
       '(?<!\\w)(?:assembly\\s*\\.\\s*load(?:from|file)?|appdomain\\s*\\.\\s*currentdomain\\s*\\.\\s*load)\\s*\\('),
     sink('connection-request', 'Database connection string from the request', 'is the connection string of a database connection, so the client picks any server and account to run SQL with (a database manager of webshell kits)', 60, [TAG.execution],
@@ -56,7 +67,7 @@ export const ASPX_TRAITS: readonly PatternTrait[] = [
   {
     id: 'eval-two-arguments', title: 'JScript eval with a trust argument', score: 80, tags: CODE,
     // only in JScript pages: in C#/VB pages Eval("Field", "{0}") is data binding
-    all: [/<%@\s*page\b[^>]{0,200}language\s*=\s*"?\s*(?:jscript|js|javascript)\b/, /(?<![\w.])eval\s*\([^;\n()]{1,80},\s*[^;\n()]{1,60}\)/],
+    all: [JSCRIPT_PAGE, /(?<![\w.])eval\s*\([^;()]{1,80},\s*[^;()]{1,80}\)/],
     why: 'eval is called with a second argument in a JScript.NET page, the form eval(code, "unsafe") that runs text with full trust; ordinary JScript eval takes one argument.',
   },
   {
@@ -73,7 +84,7 @@ export const ASPX_TRAITS: readonly PatternTrait[] = [
   },
   {
     id: 'cmd-process', title: 'Starts cmd.exe', score: 40, tags: CMD,
-    all: [/processstartinfo|process\s*\.\s*start/, /cmd\.exe|"cmd"|\/c\s/],
+    all: [/processstartinfo|process\s*\.\s*start|new\s+process\s*\(\s*\)|\.startinfo\b/, /cmd\.exe|"cmd"|\/c\s/],
     why: 'The page starts cmd.exe (or a "/c" command line) through the Process API, which is how ASPX shells run commands.',
   },
   {

@@ -57,7 +57,8 @@ export type Taint = Map<string, number[]>;
 
 /** Identifiers assigned from an expression matching `from` (the statement up to 160 characters), with where. */
 function assignedFrom(s: string, ident: string, from: string, into: Taint): void {
-  const re = new RegExp(`(?<![\\w$])(${ident})\\s*(?:\\[[^\\]\\n]{0,40}\\]\\s*)?\\.?=(?![=>])[^;\\n]{0,160}?(?:${from})`, 'g');
+  // `x = `, `$x[k] = `, `$x .= `, `var x:String =` (JScript.NET), the value possibly on the next line
+  const re = new RegExp(`(?<![\\w$])(${ident})\\s*(?:\\[[^\\]\\n]{0,40}\\]\\s*|:\\s*[a-z_][\\w.]{0,30}\\s*)?\\.?=(?![=>])\\s{0,8}[^;\\n]{0,160}?(?:${from})`, 'g');
   let m: RegExpExecArray | null;
   let n = 0;
   while ((m = re.exec(s)) !== null && into.size < MAX_TAINTED && n++ < 2000) {

@@ -31,6 +31,16 @@ export const KIT_TRAITS: readonly PatternTrait[] = [
     why: 'Strings are glued together from one- and two-letter pieces ("e"+"v"+"a"+"l"), which keeps words such as eval or Request out of the file\'s text.',
   },
   {
+    id: 'embedded-one-liner', title: 'Carries a webshell one-liner as text', score: 80, tags: [TAG.ingressTransfer],
+    re: /(?:eval|execute)\s*\(?\s*request\s*(?:\.\s*item\s*)?[([]\s*\\?["']|@?eval\s*\(\s*\$_(?:post|get|request)\s*\[|runtime\s*\.\s*getruntime\s*\(\s*\)\s*\.\s*exec\s*\(\s*request\s*\.\s*getparameter/,
+    why: 'The text of a classic one-line webshell (eval request("x"), eval($_POST[x]), Runtime.exec(request.getParameter(...))) appears in the file, either as the shell itself or as a payload this file writes to disk.',
+  },
+  {
+    id: 'writes-server-page', title: 'Writes a new server page', score: 40, tags: [TAG.ingressTransfer],
+    re: /(?:writealltext|createtextfile|new\s+streamwriter|savetofile|file_put_contents|fileoutputstream|filewriter)\s*\(?[^;\n]{0,120}\.(?:aspx|asp|asa|cer|ashx|php\d?|phtml|jspx?)\b/,
+    why: 'The script writes a file with a server-page extension (.aspx, .asp, .php, .jsp): a dropper planting a further shell.',
+  },
+  {
     id: 'kit-banner', title: 'Names itself a webshell or hacking tool', score: 25,
     re: /hacked by|webshell|web shell|aspxspy|phpspy|jspspy|r57shell|c99shell|b374k|weevely|antsword|behinder|\bcaidao\b|\bhacker\b|\bhacking\b|\bshell\s+by\b|\bbypass\b[^\n]{0,20}\b(?:waf|safe_?mode|disable)/,
     why: 'The script names itself with the words webshell kits use for themselves (webshell, hacked by, a known kit name).',
