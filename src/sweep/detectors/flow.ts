@@ -4,7 +4,7 @@
  * a sink's argument text, up to the end of the statement, either reads the request itself or names a variable that
  * was assigned from the request (directly, or through one more assignment such as `$b = base64_decode($a)`).
  */
-import type { Seen } from './trait.js';
+import { TAG, type Seen } from './trait.js';
 import type { SubjectText } from './text.js';
 
 export interface Sink {
@@ -37,6 +37,9 @@ export interface FlowSpec {
   /** Characters that end a statement. */
   stop: RegExp;
   sinks: readonly Sink[];
+  /** Calls whose callee is a variable (`$f(...)`, group 1 the variable): the request choosing the function. Looked
+   * for in the `calls` view given to seeFlows (string contents blanked) when there is one. */
+  callee?: RegExp;
   /** Sources that are not the request but hide code (decoders); a sink fed by them scores its `hidden`. */
   encoded?: RegExp;
 }
@@ -56,9 +59,11 @@ function escape(s: string): string {
 export type Taint = Map<string, number[]>;
 
 /** Identifiers assigned from an expression matching `from` (the statement up to 160 characters), with where. */
-function assignedFrom(s: string, ident: string, from: string, into: Taint): void {
-  // `x = `, `$x[k] = `, `$x .= `, `var x:String =` (JScript.NET), the value possibly on the next line
-  const re = new RegExp(`(?<![\\w$])(${ident})\\s*(?:\\[[^\\]\\n]{0,40}\\]\\s*|:\\s*[a-z_][\\w.]{0,30}\\s*)?\\.?=(?![=>])\\s{0,8}[^;\\n]{0,160}?(?:${from})`, 'g');
+function assignedFrom(s: string, ident: string, from: string, into: Taint, strict = false): void {
+  // `x = `, `$x[k] = `, `$x .= `, `var x:String =` (JScript.NET), the value possibly on the next line; strict: the
+  // value is the request read itself, perhaps through one function (`$f = base64_decode($_GET['f'])`)
+  const value = strict ? '@?(?:[a-z_]\\w{0,20}\\s*\\(\\s*@?)?' : '[^;\\n]{0,160}?';
+  const re = new RegExp(`(?<![\\w$])(${ident})\\s*(?:\\[[^\\]\\n]{0,40}\\]\\s*|:\\s*[a-z_][\\w.]{0,30}\\s*)?\\.?=(?![=>])\\s{0,8}${value}(?:${from})`, 'g');
   let m: RegExpExecArray | null;
   let n = 0;
   while ((m = re.exec(s)) !== null && into.size < MAX_TAINTED && n++ < 2000) {
@@ -94,12 +99,30 @@ function encodedNames(s: string, spec: FlowSpec): Taint {
 }
 
 /** The sinks whose argument carries request input (or encoded text), one Seen per sink kind. */
-export function seeFlows(text: SubjectText, spec: FlowSpec): Seen[] {
+export function seeFlows(text: SubjectText, spec: FlowSpec, calls?: string): Seen[] {
   const s = text.lower;
   const tainted = taintedNames(s, spec);
   const encoded: Taint = spec.sinks.some((k) => k.hidden !== undefined) ? encodedNames(s, spec) : new Map();
   const identRe = new RegExp(spec.ident, 'g');
   const out: Seen[] = [];
+  if (spec.callee !== undefined && tainted.size > 0) {
+    const exact: Taint = new Map();
+    assignedFrom(s, spec.ident, spec.source.source, exact, true);
+    spec.callee.lastIndex = 0;
+    let m: RegExpExecArray | null;
+    let n = 0;
+    // the callee is looked for where string contents are blanked ("$s()" in a string is text, not a call)
+    while ((m = spec.callee.exec(calls ?? s)) !== null && n++ < MAX_SINKS) {
+      const name = m[1] as string;
+      if (!carriesAt(exact, name, m.index)) continue;
+      out.push({
+        id: 'request-named-function', title: 'Function named by the request is called', score: 110, tags: [TAG.execution, TAG.commandShell],
+        why: `The variable ${name}, assigned from the HTTP request, is called as a function, so the client chooses which PHP function runs (assert, system...).`,
+        offset: m.index, length: m[0].length,
+      });
+      break;
+    }
+  }
   for (const sink of spec.sinks) {
     if (sink.requires !== undefined && !sink.requires.test(s)) continue;
     sink.re.lastIndex = 0;

@@ -69,7 +69,8 @@ export const detectScriptTraits: Detector = (subject) => {
     const spec = LANGUAGES[lang];
     // comments blanked (and PHP's non-shell backticks), offsets unchanged
     const code: SubjectText = { ...text, lower: codeView(text.lower, lang) };
-    const seen = [...seeFlows(code, spec.flow), ...seePatterns(spec.traits, code), ...seePatterns(KIT_TRAITS, code)];
+    const calls = lang === 'php' ? codeView(text.lower, lang, true) : undefined;
+    const seen = [...seeFlows(code, spec.flow, calls), ...seePatterns(spec.traits, code), ...seePatterns(KIT_TRAITS, code)];
     if (lang === 'php') seen.push(...seeHiddenNames(text.raw));
     if (seen.length === 0 && obfuscation.length === 0) continue;
     const hit = hitOf(`hardnut.webshell.${lang}`, [...seen, ...obfuscation], text, REFERENCES);

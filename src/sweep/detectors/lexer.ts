@@ -23,7 +23,7 @@ function startsAt(s: string, i: number, word: string): boolean {
 }
 
 /** PHP: HTML outside <?php ?>, strings ('', "", heredoc), comments (//, #, /* *\/). */
-function phpView(s: string, out: Uint16Array): void {
+function phpView(s: string, out: Uint16Array, strings: boolean): void {
   const n = s.length;
   let i = 0;
   // without an opening tag nothing would run as PHP; a fragment like that is read as code anyway
@@ -55,6 +55,7 @@ function phpView(s: string, out: Uint16Array): void {
           k++;
         }
       }
+      if (strings) blank(out, i + 1, Math.min(k, n));
       i = k + 1;
     } else if (c === 60 && startsAt(s, i, '<<<')) {
       // heredoc / nowdoc: up to a line that starts with the label
@@ -178,11 +179,14 @@ function vbView(s: string, out: Uint16Array, from: number, to: number): void {
   }
 }
 
-/** The lowered text with comments (and, for PHP, string and HTML backticks) blanked. */
-export function codeView(lower: string, lang: ScriptLang): string {
+/**
+ * The lowered text with comments (and, for PHP, string and HTML backticks) blanked; with `strings`, PHP's quoted
+ * string contents too (for checks about calls, which "$s()" inside a string is not).
+ */
+export function codeView(lower: string, lang: ScriptLang, strings = false): string {
   const out = new Uint16Array(lower.length);
   for (let i = 0; i < lower.length; i++) out[i] = lower.charCodeAt(i);
-  if (lang === 'php') phpView(lower, out);
+  if (lang === 'php') phpView(lower, out, strings);
   else {
     const jscript = lang === 'asp' && /language\s*=\s*"?(?:jscript|javascript)/.test(lower.slice(0, 2048));
     for (const [from, to] of serverRegions(lower)) {

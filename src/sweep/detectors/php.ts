@@ -12,7 +12,7 @@ const OBF = [TAG.defenseEvasion, TAG.obfuscation] as const;
 
 /** Request input: the superglobals (by name or through $GLOBALS / ${'_POST'}), the raw body, request headers. */
 const SOURCE =
-  /\$_(?:get|post|request|cookie|files)\b|\$_server\s*\[\s*['"]http_|\$http_(?:get|post|raw_post|cookie)_vars|\$http_raw_post_data|php:\/\/input|getallheaders\s*\(|\$\{\s*['"]_(?:get|post|request|cookie)|\$globals\s*\[\s*['"]_(?:get|post|request|cookie)|getenv\s*\(\s*['"]http_/;
+  /\$_(?:get|post|request|cookie|files)\b|\$_server\s*\[\s*['"]http_|\$http_(?:get|post|raw_post|cookie)_vars|\$http_raw_post_data|php:\/\/input|getallheaders\s*\(|\$\s*\{\s*['"]_|\$globals\s*\[\s*['"]_(?:get|post|request|cookie)|getenv\s*\(\s*['"]http_/;
 
 /** Decoders whose output, fed to eval, is hidden code. */
 const DECODE =
@@ -33,6 +33,7 @@ export const PHP_FLOW: FlowSpec = {
   ident: '\\$[a-z_]\\w*',
   stop: /;|\?>/,
   encoded: DECODE,
+  callee: /(?<![\w>:$\\]|new\s{1,8})(\$[a-z_]\w*)\s*\(/g,
   sinks: [
     {
       ...sink('eval-request', 'PHP code from the request is evaluated', 'is run as PHP code by eval(), assert() or create_function()', 130, CODE,
@@ -43,6 +44,8 @@ export const PHP_FLOW: FlowSpec = {
       '(?:call_user_func(?:_array)?|register_shutdown_function|register_tick_function|forward_static_call(?:_array)?)\\s*\\(\\s*', undefined, /[,;)]|\?>/),
     sink('preg-e-request', 'preg_replace /e evaluates request input', 'reaches preg_replace() with the /e modifier, which evaluates the replacement as PHP', 120, CODE,
       "preg_replace\\s*\\(\\s*(['\"])\\s*([/#|~!@%])[^'\"\\n]{0,160}\\2[a-z]{0,6}e[a-z]{0,6}\\1\\s*,"),
+    sink('reflection-request', 'Function named by the request is called by reflection', 'names the function that ReflectionFunction calls', 110, CODE,
+      'new\\s+reflectionfunction\\s*\\(', undefined, /[,;)]|\?>/),
     sink('mb-ereg-e-request', 'mb_ereg_replace /e evaluates request input', "reaches mb_ereg_replace() with the 'e' option, which evaluates the replacement as PHP", 120, CODE,
       "mb_e?regi?_replace\\s*\\((?=[^;]{0,200},\\s*['\"][a-z]{0,6}e[a-z]{0,6}['\"]\\s*\\))"),
     sink('array-callback-request', 'Request input chooses an array callback', 'becomes the callback of array_map(), array_filter(), array_walk() or a sort, which runs any PHP function the client names', 110, CODE,
@@ -81,7 +84,32 @@ export const PHP_TRAITS: readonly PatternTrait[] = [
   {
     id: 'variable-function-request', title: 'Variable function fed by the request', score: 100, tags: CODE,
     why: "A function whose name sits in a variable ($f = 'assert'; $f($_POST[x])) is called with request input: the classic way to hide eval or system from a reader.",
-    re: /(?<![\w>:$\\])\$[a-z_]\w{0,30}\s*\(\s*@?\s*(?:\$_(?:get|post|request|cookie)\b|\$\{|\$globals\s*\[|(?:base64_decode|stripslashes|trim|str_rot13|gzinflate)\s*\(\s*\$_(?:get|post|request|cookie))/,
+    re: /(?<![\w>:$\\])\$[a-z_]\w{0,30}(?:\s*\[[^\]\n]{0,20}\]){0,3}\s*\(\s*@?\s*(?:\$_(?:get|post|request|cookie)\b|\$\s*\{|\$globals\s*\[|[a-z_]\w{0,20}\s*\(\s*@?\$_(?:get|post|request|cookie)\b)/,
+  },
+  {
+    id: 'computed-callback-request', title: 'Computed function called with request input', score: 70, tags: CODE,
+    re: /(?<![\w>:$])(?:call_user_func(?:_array)?|register_shutdown_function|register_tick_function|array_map|forward_static_call(?:_array)?)\s*\(\s*\$[^,;]{0,80},[^;]{0,120}\$_(?:get|post|request|cookie)\b/,
+    why: 'A callback runner gets its function from a variable or expression and its argument from the request: the function is assembled elsewhere (often from characters) so eval or assert never appear.',
+  },
+  {
+    id: 'dangerous-name-in-variable', title: 'Dangerous function name kept in a variable', score: 40, tags: CODE,
+    re: /=\s*['"](?:assert|create_function|shell_exec|passthru|proc_open|pcntl_exec|move_uploaded_file|call_user_func|eval)['"]\s*;/,
+    why: 'The name of a function shells use (assert, create_function, passthru...) is stored in a variable, to be called through it rather than by name.',
+  },
+  {
+    id: 'preg-e-modifier', title: 'preg_replace with the /e modifier', score: 50, tags: CODE,
+    re: /preg_replace\s*\(\s*(['"])\s*([/#|~!@%])[^'"\n]{0,160}\2[a-z]{0,6}e[a-z]{0,6}\1\s*,/,
+    why: 'preg_replace is used with the /e modifier, which evaluates the replacement as PHP code; PHP removed it in version 7 because it is a code-injection hole, and shells still use it on old servers.',
+  },
+  {
+    id: 'client-named-upload', title: 'Upload saved under the client\'s file name', score: 70, tags: [TAG.ingressTransfer],
+    re: /(?:move_uploaded_file|copy)\s*\([^,;]{1,80},\s*@?\$_files\s*\[[^\]\n]{1,30}\]\s*\[\s*['"]?name['"]?\s*\]\s*\)/,
+    why: 'An uploaded file is saved into the web folder under exactly the name the client sent, with no folder or check: the uploader attackers use to place further shells.',
+  },
+  {
+    id: 'underscore-names', title: 'Variables named only with underscores', score: 50, tags: OBF, min: 6,
+    re: /\$_{2,}(?![\w])/,
+    why: 'The code uses many variables named only with underscores ($__, $___), the style of "no letters" PHP shells that compute every name with string arithmetic.',
   },
   {
     id: 'obfuscator-names', title: 'Obfuscator-made variable names', score: 50, tags: OBF, min: 6,
