@@ -28,6 +28,23 @@ export const ASP_FLOW: FlowSpec = {
     sink('execute-request', 'Request input is executed as script', 'is run as script by Execute, ExecuteGlobal or Eval', 130, CODE,
       '(?:execute|executeglobal|eval)\\b\\s*\\(?'),
     {
+      id: 'scriptcontrol-request', title: 'Request input is added to a ScriptControl', score: 130, tags: CODE,
+      does: 'is loaded into an MSScriptControl (AddCode / ExecuteStatement / Eval) and run',
+      re: /\.\s*(?:addcode|executestatement|eval)\b\s*\(?/g,
+      requires: /scriptcontrol/,
+    },
+    {
+      id: 'create-file-request', title: 'File named by the request is created', score: 40, tags: [TAG.ingressTransfer],
+      does: 'names a file that FileSystemObject or ADODB.Stream creates, so the client decides where a file lands (droppers write shells this way)',
+      re: /\.\s*(?:createtextfile|opentextfile|savetofile)\b\s*\(?/g,
+    },
+    {
+      id: 'write-request', title: 'Request text is written to a file', score: 30, tags: [TAG.ingressTransfer],
+      does: 'is written into a file (TextStream.Write / ADODB.Stream.WriteText), so the client decides what the file holds',
+      re: /\.\s*(?:write|writeline|writetext)\b\s*\(?/g,
+      requires: /scripting\.filesystemobject|adodb\.stream|createtextfile|opentextfile/,
+    },
+    {
       id: 'shell-request', title: 'Request input is run as a Windows command', score: 120, tags: CMD,
       does: 'is run as a Windows command through WScript.Shell (.Run / .Exec) or Shell.Application',
       re: /\.\s*(?:run|exec|shellexecute)\b\s*\(?/g,
@@ -45,8 +62,28 @@ export const ASP_TRAITS: readonly PatternTrait[] = [
     why: 'The page creates, copies, moves and deletes files and folders through FileSystemObject or ADODB.Stream, steered by the request: the file manager of an ASP webshell kit.',
   },
   {
+    id: 'utf-7-page', title: 'Page declared as UTF-7', score: 80, tags: OBF,
+    re: /<%@[^%]{0,80}codepage\s*=\s*65000\b/,
+    why: 'The page declares code page 65000 (UTF-7), so IIS decodes +x- style sequences into code: a way to write eval request(...) that no text search recognises. Real pages have no reason to use UTF-7.',
+  },
+  {
+    id: 'small-dropper', title: 'Small page that writes files', score: 30, tags: [TAG.ingressTransfer], maxChars: 3000,
+    all: [/scripting\.filesystemobject|adodb\.stream/, /\.(?:createtextfile|opentextfile|savetofile)\b/, ASP_SOURCE],
+    why: 'A page of under 3 KB does little else than take request input and write a file: the shape of ASP droppers that plant a bigger shell.',
+  },
+  {
+    id: 'download-and-save', title: 'Downloads a file onto the server', score: 40, tags: [TAG.ingressTransfer],
+    all: [/microsoft\.xmlhttp|msxml2\.serverxmlhttp|winhttp\.winhttprequest/, /adodb\.stream/, /\.savetofile\b/, /\.responsebody\b/],
+    why: 'The page fetches a URL with XMLHTTP and saves the response with ADODB.Stream.SaveToFile: a downloader that brings tools or shells onto the server.',
+  },
+  {
+    id: 'eval-statement', title: 'Eval used as a statement', score: 60, tags: CODE,
+    re: /(?:^|[\n:]|<%)\s*eval\s+[a-z_(]/,
+    why: 'Eval is used as a statement ("eval x"), discarding its result: it is there only for the code it runs, which shells build from request input or hidden text.',
+  },
+  {
     id: 'eval-alias', title: 'eval passed around as a value', score: 100, tags: CODE,
-    re: /[:=,]\s*eval\s*[,;}\]]/,
+    re: /[:=,]\s*eval\s*[,;}\]]|return\s+eval\s*[;}\n]/,
     why: 'The eval function itself is stored in a variable or object ({x: eval}) and called later, a JScript trick to run request input without writing eval(Request...).',
   },
   {
@@ -75,7 +112,7 @@ export const ASP_TRAITS: readonly PatternTrait[] = [
     why: 'The page spells out cmd.exe (or "cmd /c"), the command interpreter a shell hands its commands to.',
   },
   {
-    id: 'encoded-script', title: 'VBScript.Encode encoded script', score: 50, tags: OBF,
+    id: 'encoded-script', title: 'VBScript.Encode encoded script', score: 60, tags: OBF,
     re: /#@~\^[a-z0-9+/=]{6}==/i,
     why: 'Part of the page is encoded with the Windows Script Encoder (#@~^...), which hides the code from anyone reading the file.',
   },

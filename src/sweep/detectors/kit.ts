@@ -27,7 +27,7 @@ export const KIT_TRAITS: readonly PatternTrait[] = [
   },
   {
     id: 'split-string', title: 'Code spelled in one- and two-letter pieces', score: 40, tags: [TAG.defenseEvasion, TAG.obfuscation], min: 8,
-    re: /(["'])[^"'\n]{1,2}\1\s*\+\s*(["'])[^"'\n]{1,2}\2/,
+    re: /(["'])[^"'\n]{1,2}\1\s*[+&]\s*(["'])[^"'\n]{1,2}\2/,
     why: 'Strings are glued together from one- and two-letter pieces ("e"+"v"+"a"+"l"), which keeps words such as eval or Request out of the file\'s text.',
   },
   {

@@ -31,10 +31,16 @@ export function baseNameOf(path: string): string {
 /** Extension first; for anything else, the markers of each language in the text. */
 export function languagesOf(path: string, text: SubjectText): ScriptLang[] {
   const byExt = BY_EXTENSION[extensionOf(path)];
-  // an .asp that declares a C#/JScript.NET page is read as ASP.NET too (the directive says what its author meant)
-  if (byExt === 'asp' && ASPX_DIRECTIVE.test(text.lower.slice(0, 4096))) return ['asp', 'aspx'];
-  if (byExt !== undefined) return [byExt];
   const s = text.lower;
+  if (byExt !== undefined) {
+    // content in another server language is read as that language too (an .asp holding JSP or an ASP.NET page):
+    // the author's intent shows in the code, and a mislabelled copy runs wherever it is renamed to
+    const langs: ScriptLang[] = [byExt];
+    if (byExt !== 'php' && s.includes('<?php')) langs.push('php');
+    if (byExt !== 'aspx' && ASPX_DIRECTIVE.test(s.slice(0, 4096))) langs.push('aspx');
+    if (byExt !== 'jsp' && /<%@\s*page\b[^>]{0,200}\bimport\s*=\s*"java|request\.getparameter\s*\(/.test(s)) langs.push('jsp');
+    return langs;
+  }
   const langs: ScriptLang[] = [];
   if (s.includes('<?php') || /<\?=?\s*(?:@?eval|\$_|\$\w+\s*=)/.test(s)) langs.push('php');
   if (ASPX_DIRECTIVE.test(s) || s.includes('<script runat="server"')) {
