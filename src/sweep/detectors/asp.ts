@@ -34,12 +34,12 @@ export const ASP_FLOW: FlowSpec = {
       requires: /scriptcontrol/,
     },
     {
-      id: 'create-file-request', title: 'File named by the request is created', score: 40, tags: [TAG.ingressTransfer],
+      id: 'create-file-request', title: 'File named by the request is created', score: 30, tags: [TAG.ingressTransfer],
       does: 'names a file that FileSystemObject or ADODB.Stream creates, so the client decides where a file lands (droppers write shells this way)',
       re: /\.\s*(?:createtextfile|opentextfile|savetofile)\b\s*\(?/g,
     },
     {
-      id: 'write-request', title: 'Request text is written to a file', score: 30, tags: [TAG.ingressTransfer],
+      id: 'write-request', title: 'Request text is written to a file', score: 20, tags: [TAG.ingressTransfer],
       does: 'is written into a file (TextStream.Write / ADODB.Stream.WriteText), so the client decides what the file holds',
       re: /\.\s*(?:write|writeline|writetext)\b\s*\(?/g,
       requires: /scripting\.filesystemobject|adodb\.stream|createtextfile|opentextfile/,
