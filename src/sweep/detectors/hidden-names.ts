@@ -9,10 +9,15 @@ const DANGEROUS = new Set([
   'assert', 'eval', 'system', 'exec', 'shell_exec', 'passthru', 'popen', 'proc_open', 'pcntl_exec', 'create_function',
   'call_user_func', 'call_user_func_array', 'preg_replace', 'base64_decode', 'gzinflate', 'gzuncompress', 'str_rot13',
   'array_map', 'file_put_contents', 'move_uploaded_file', 'fwrite', 'include', 'require', 'assert_options',
-  'mb_ereg_replace', 'register_shutdown_function', 'array_filter', 'usort', 'uasort', 'uksort',
+  'mb_ereg_replace', 'register_shutdown_function', 'array_filter', 'usort', 'uasort', 'uksort', 'copy', 'fputs',
+  'file_get_contents', 'curl_exec', 'fsockopen', 'chr', 'str_replace', 'strrev', 'urldecode', 'rawurldecode',
+  // superglobal names, read through ${$name} so that $_POST never appears
+  '_post', '_get', '_request', '_cookie', '_server', '_files', 'globals',
 ]);
 
 const MAX_LITERALS = 5000;
+/** First letters of the folding functions (str_replace, base64_decode, chr, hex2bin, urldecode...). */
+const FUNCTION_START = new Set(['s', 'S', 'b', 'B', 'c', 'C', 'h', 'H', 'u', 'U', 'r', 'R']);
 
 interface Lit {
   value: string;
@@ -66,7 +71,14 @@ function term(s: string, i: number, depth: number): Lit | undefined {
   if (depth > 4) return undefined;
   const lit = literal(s, i);
   if (lit !== undefined) return lit;
-  const call = /^(str_replace|strrev|base64_decode|str_rot13|strtolower|strtoupper|hex2bin|chr)\s*\(\s*/i.exec(s.slice(i, i + 30));
+  if (s[i] === '(') {
+    // a parenthesised expression: (urldecode('%01') ^ '`')
+    const inner = concat(s, skipSpace(s, i + 1), depth + 1);
+    if (inner === undefined) return undefined;
+    const k = skipSpace(s, inner.end);
+    return s[k] === ')' ? { value: inner.value, end: k + 1 } : undefined;
+  }
+  const call = /^(str_replace|strrev|base64_decode|str_rot13|strtolower|strtoupper|hex2bin|chr|urldecode|rawurldecode)\s*\(\s*/i.exec(s.slice(i, i + 30));
   if (call === null) return undefined;
   const fn = (call[1] as string).toLowerCase();
   let k = i + call[0].length;
@@ -92,8 +104,22 @@ function fold(fn: string, a: string[]): string {
     case 'base64_decode': return Buffer.from(x, 'base64').toString('latin1');
     case 'str_rot13': return x.replace(/[a-z]/gi, (c) => String.fromCharCode(((c.charCodeAt(0) & 31) + 12) % 26 + (c.charCodeAt(0) & 96) + 1));
     case 'hex2bin': return /^[0-9a-f]*$/i.test(x) ? Buffer.from(x, 'hex').toString('latin1') : '';
+    case 'urldecode':
+    case 'rawurldecode': return x.replace(/%([0-9a-f]{2})/gi, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
     default: return x;
   }
+}
+
+/** PHP's string ^ | &: byte by byte, as long as the shorter operand for ^ and &, the longer for |. */
+function bitwise(op: string, a: string, b: string): string {
+  const n = op === '|' ? Math.max(a.length, b.length) : Math.min(a.length, b.length);
+  let out = '';
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i) || 0;
+    const y = b.charCodeAt(i) || 0;
+    out += String.fromCharCode(op === '^' ? x ^ y : op === '|' ? x | y : x & y);
+  }
+  return out;
 }
 
 function concat(s: string, i: number, depth: number): Lit | undefined {
@@ -103,10 +129,11 @@ function concat(s: string, i: number, depth: number): Lit | undefined {
   let end = t.end;
   for (let parts = 0; parts < 64; parts++) {
     const k = skipSpace(s, end);
-    if (s[k] !== '.' || s[k + 1] === '=') break;
+    const op = s[k];
+    if ((op !== '.' && op !== '^' && op !== '|' && op !== '&') || s[k + 1] === '=' || s[k + 1] === op) break;
     t = term(s, skipSpace(s, k + 1), depth);
     if (t === undefined) break;
-    value += t.value;
+    value = op === '.' ? value + t.value : bitwise(op, value, t.value);
     end = t.end;
   }
   return { value, end };
@@ -117,8 +144,8 @@ export function seeHiddenNames(raw: string): Seen[] {
   let count = 0;
   for (let i = 0; i < raw.length && count < MAX_LITERALS; i++) {
     const c = raw[i];
-    if (c !== "'" && c !== '"' && c !== 's' && c !== 'S' && c !== 'b' && c !== 'B' && c !== 'c' && c !== 'C') continue;
-    if ((c === 's' || c === 'S' || c === 'b' || c === 'B' || c === 'c' || c === 'C') && /[\w$]/.test(raw[i - 1] ?? ' ')) continue;
+    if (c !== "'" && c !== '"' && c !== '(' && !FUNCTION_START.has(c ?? '')) continue;
+    if (c !== "'" && c !== '"' && c !== '(' && /[\w$]/.test(raw[i - 1] ?? ' ')) continue;
     count++;
     const r = concat(raw, i, 0);
     if (r === undefined) continue;

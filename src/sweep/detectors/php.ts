@@ -43,7 +43,7 @@ export const PHP_FLOW: FlowSpec = {
     sink('callback-request', 'Function named by the request is called', 'names the function that call_user_func(), array_map() or a sort callback runs', 110, CODE,
       '(?:call_user_func(?:_array)?|register_shutdown_function|register_tick_function|forward_static_call(?:_array)?)\\s*\\(\\s*', undefined, /[,;)]|\?>/),
     sink('preg-e-request', 'preg_replace /e evaluates request input', 'reaches preg_replace() with the /e modifier, which evaluates the replacement as PHP', 120, CODE,
-      "preg_replace\\s*\\(\\s*(['\"])\\s*([/#|~!@%])[^'\"\\n]{0,160}\\2[a-z]{0,6}e[a-z]{0,6}\\1\\s*,"),
+      "preg_replace\\s*\\(\\s*(['\"])\\s*([/#|~!@%])[^'\"\\n]{0,160}\\2[a-z]{0,6}e[a-z]{0,6}\\1\\s*,", 90),
     sink('reflection-request', 'Function named by the request is called by reflection', 'names the function that ReflectionFunction calls', 110, CODE,
       'new\\s+reflectionfunction\\s*\\(', undefined, /[,;)]|\?>/),
     sink('mb-ereg-e-request', 'mb_ereg_replace /e evaluates request input', "reaches mb_ereg_replace() with the 'e' option, which evaluates the replacement as PHP", 120, CODE,
@@ -98,7 +98,7 @@ export const PHP_TRAITS: readonly PatternTrait[] = [
   },
   {
     id: 'preg-e-modifier', title: 'preg_replace with the /e modifier', score: 50, tags: CODE,
-    re: /preg_replace\s*\(\s*(['"])\s*([/#|~!@%])[^'"\n]{0,160}\2[a-z]{0,6}e[a-z]{0,6}\1\s*,/,
+    all: [/preg_replace\s*\(/, /(['"])\s*\/[^'"\n/]{1,160}\/[a-df-z]{0,5}e[a-z]{0,5}\1\s*[,;)]|preg_replace\s*\(\s*(['"])\s*([#|~!@%])[^'"\n]{0,160}\3[a-z]{0,6}e[a-z]{0,6}\2\s*,/],
     why: 'preg_replace is used with the /e modifier, which evaluates the replacement as PHP code; PHP removed it in version 7 because it is a code-injection hole, and shells still use it on old servers.',
   },
   {
@@ -110,6 +110,11 @@ export const PHP_TRAITS: readonly PatternTrait[] = [
     id: 'underscore-names', title: 'Variables named only with underscores', score: 50, tags: OBF, min: 6,
     re: /\$_{2,}(?![\w])/,
     why: 'The code uses many variables named only with underscores ($__, $___), the style of "no letters" PHP shells that compute every name with string arithmetic.',
+  },
+  {
+    id: 'reverse-shell', title: 'Reverse shell', score: 80, tags: [...OS, TAG.commandAndControl],
+    all: [/(?<![\w>:])(?:fsockopen|pfsockopen|socket_create|stream_socket_client)\s*\(/, /(?<![\w>:])(?:proc_open|shell_exec|system|passthru|popen|exec)\s*\(/, /\/bin\/(?:ba|z|k|c)?sh\b|cmd\.exe/],
+    why: 'The script opens a network connection and hands it a shell (/bin/sh or cmd.exe): a reverse shell that gives whoever is listening an interactive command line on the server.',
   },
   {
     id: 'obfuscator-names', title: 'Obfuscator-made variable names', score: 50, tags: OBF, min: 6,
