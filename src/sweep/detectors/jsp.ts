@@ -30,6 +30,14 @@ export const JSP_FLOW: FlowSpec = {
       '(?:(?<!\\w)defineclass|\\.\\s*define|(?<!\\w)defineanonymousclass)\\s*\\('),
     sink('connection-request', 'Database connection opened with request input', 'opens a JDBC connection (URL, user or password), so the client picks any database and account to run SQL with (a database manager of webshell kits)', 60, [TAG.execution],
       '(?<!\\w)drivermanager\\s*\\.\\s*getconnection\\s*\\('),
+    sink('file-open-request', 'File named by the request is opened for writing', 'names a file the page opens for writing, so the client decides where a file lands (droppers plant shells this way)', 50, [TAG.ingressTransfer],
+      '(?<!\\w)new\\s+(?:java\\.io\\.)?(?:fileoutputstream|filewriter|randomaccessfile|printwriter\\s*\\(\\s*new\\s+(?:java\\.io\\.)?filewriter)\\s*\\('),
+    {
+      id: 'write-content-request', title: 'Request content is written to a file', score: 30, tags: [TAG.ingressTransfer],
+      does: 'is written into a file, so the client decides what the file holds',
+      re: /\.\s*(?:write|print|println)\s*\(/g,
+      requires: /fileoutputstream|filewriter|randomaccessfile/,
+    },
     sink('script-eval-request', 'Request input is evaluated by a script engine', 'is evaluated by a javax.script ScriptEngine (JavaScript inside Java)', 120, CODE, '\\.\\s*eval\\s*\\('),
   ],
 };
@@ -66,6 +74,21 @@ export const JSP_TRAITS: readonly PatternTrait[] = [
     id: 'reflective-runtime', title: 'Reaches Runtime or exec by reflection', score: 60, tags: [...OS, ...OBF],
     re: /forname\s*\(\s*"java\.lang\.(?:runtime|processbuilder|processimpl)"|getmethod\s*\(\s*"(?:exec|getruntime|start)"|getdeclaredmethod\s*\(\s*"(?:exec|getruntime|forkandexec)"|"java\.lang\.processimpl"/,
     why: 'Runtime, ProcessBuilder or exec are looked up by name through reflection, a way to run commands that hides the call from reviewers and signatures.',
+  },
+  {
+    id: 'computed-reflection', title: 'Reflection on names computed at run time', score: 60, tags: [...OS, ...OBF],
+    re: /(?:forname|getmethod|getdeclaredmethod|loadclass)\s*\(\s*new\s+(?:java\.lang\.)?string\s*\(/,
+    why: 'A class or method is looked up by a name built at run time (new String(bytes or base64)), so the class it reaches (Runtime, ProcessBuilder) never appears in the file.',
+  },
+  {
+    id: 'beans-expression-exec', title: 'Runs exec through java.beans.Expression', score: 80, tags: [...OS, ...OBF],
+    re: /new\s+(?:java\.beans\.)?(?:expression|statement)\s*\([^;]{0,120}"(?:exec|start|getruntime)"/,
+    why: 'java.beans.Expression/Statement calls "exec" or "start" by name on Runtime or ProcessBuilder, running commands without writing .exec( in the page.',
+  },
+  {
+    id: 'small-dropper', title: 'Small page that writes files', score: 30, tags: [TAG.ingressTransfer], maxChars: 3000,
+    all: [/fileoutputstream|filewriter|randomaccessfile/, JSP_SOURCE],
+    why: 'A page of under 3 KB does little else than take request parameters and write a file: the shape of JSP droppers that plant a bigger shell.',
   },
   {
     id: 'script-engine', title: 'Evaluates script with a ScriptEngine', score: 30, tags: CODE,

@@ -41,6 +41,11 @@ export const KIT_TRAITS: readonly PatternTrait[] = [
     why: 'The script writes a file with a server-page extension (.aspx, .asp, .php, .jsp): a dropper planting a further shell.',
   },
   {
+    id: 'unix-reverse-shell', title: 'Reverse-shell command line', score: 80, tags: [TAG.execution, TAG.unixShell, TAG.commandAndControl],
+    re: /\/dev\/tcp\/|\bbash\s+-i\b[^\n"']{0,40}>&|\bnc(?:at)?\s+(?:-[a-z]{1,4}\s+){0,3}-e\s+\/bin\/|\bsh\s+-i\s+2>&1/,
+    why: 'A reverse-shell command line (bash -i >& /dev/tcp/..., nc -e /bin/sh) is spelled out: it connects the server\'s shell to an attacker\'s listener.',
+  },
+  {
     id: 'kit-banner', title: 'Names itself a webshell or hacking tool', score: 25,
     re: /hacked by|webshell|web shell|aspxspy|phpspy|jspspy|r57shell|c99shell|b374k|weevely|antsword|behinder|\bcaidao\b|\bhacker\b|\bhacking\b|\bshell\s+by\b|\bbypass\b[^\n]{0,20}\b(?:waf|safe_?mode|disable)/,
     why: 'The script names itself with the words webshell kits use for themselves (webshell, hacked by, a known kit name).',
