@@ -98,7 +98,7 @@ export const PHP_TRAITS: readonly PatternTrait[] = [
   },
   {
     id: 'preg-e-modifier', title: 'preg_replace with the /e modifier', score: 50, tags: CODE,
-    all: [/preg_replace\s*\(/, /(['"])\s*\/[^'"\n/]{1,160}\/[a-df-z]{0,5}e[a-z]{0,5}\1\s*[,;)]|preg_replace\s*\(\s*(['"])\s*([#|~!@%])[^'"\n]{0,160}\3[a-z]{0,6}e[a-z]{0,6}\2\s*,/],
+    all: [/preg_replace\s*\(/, /(['"])\s*\/[^'"\n/]{0,80}[\\([.*+?^$][^'"\n/]{0,80}\/[imsxuadj]{0,5}e[imsxuadj]{0,5}\1\s*[,;)]|preg_replace\s*\(\s*(['"])\s*([#|~!@%])[^'"\n]{0,160}\3[a-z]{0,6}e[a-z]{0,6}\2\s*,/],
     why: 'preg_replace is used with the /e modifier, which evaluates the replacement as PHP code; PHP removed it in version 7 because it is a code-injection hole, and shells still use it on old servers.',
   },
   {
