@@ -13,9 +13,12 @@ function blank(out: Uint16Array, from: number, to: number): void {
   for (let i = from; i < to; i++) if (out[i] !== NL) out[i] = SPACE;
 }
 
-const utf16 = new TextDecoder('utf-16le');
-function toString(out: Uint16Array): string {
-  return utf16.decode(out);
+/** The text as UTF-16 code units in a Buffer (native copy), so blanking is a store and decoding one call. */
+function unitsOf(s: string): { buf: Buffer; out: Uint16Array } {
+  let buf = Buffer.from(s, 'utf16le');
+  // a pooled Buffer may start at an odd offset, which a Uint16Array view cannot
+  if ((buf.byteOffset & 1) !== 0) buf = Buffer.concat([buf]);
+  return { buf, out: new Uint16Array(buf.buffer, buf.byteOffset, buf.length >> 1) };
 }
 
 function startsAt(s: string, i: number, word: string): boolean {
@@ -100,9 +103,12 @@ function serverRegions(s: string): Array<[number, number]> {
   if (!s.includes('<%') && !s.includes('runat')) return [[0, s.length]];
   const regions: Array<[number, number]> = [];
   let i = 0;
+  // next '<%' and '<script' at or after i, searched again only once passed (one scan of the text for each)
+  let a = -2;
+  let b = -2;
   while (i < s.length) {
-    const a = s.indexOf('<%', i);
-    const b = s.indexOf('<script', i);
+    if (a !== -1 && a < i) a = s.indexOf('<%', i);
+    if (b !== -1 && b < i) b = s.indexOf('<script', i);
     if (a < 0 && b < 0) break;
     if (a >= 0 && (b < 0 || a < b)) {
       const close = s.indexOf('%>', a + 2);
@@ -184,8 +190,7 @@ function vbView(s: string, out: Uint16Array, from: number, to: number): void {
  * string contents too (for checks about calls, which "$s()" inside a string is not).
  */
 export function codeView(lower: string, lang: ScriptLang, strings = false): string {
-  const out = new Uint16Array(lower.length);
-  for (let i = 0; i < lower.length; i++) out[i] = lower.charCodeAt(i);
+  const { buf, out } = unitsOf(lower);
   if (lang === 'php') phpView(lower, out, strings);
   else {
     const jscript = lang === 'asp' && /language\s*=\s*"?(?:jscript|javascript)/.test(lower.slice(0, 2048));
@@ -194,5 +199,5 @@ export function codeView(lower: string, lang: ScriptLang, strings = false): stri
       else cLikeView(lower, out, from, to);
     }
   }
-  return toString(out);
+  return buf.toString('utf16le');
 }
