@@ -39,6 +39,7 @@ export function languagesOf(path: string, text: SubjectText): ScriptLang[] {
     if (byExt !== 'php' && s.includes('<?php')) langs.push('php');
     if (byExt !== 'aspx' && ASPX_DIRECTIVE.test(s.slice(0, 4096))) langs.push('aspx');
     if (byExt !== 'jsp' && /<%@\s*page\b[^>]{0,200}\bimport\s*=\s*"java|request\.getparameter\s*\(/.test(s)) langs.push('jsp');
+    if (byExt === 'php' && /<%[^%]{0,400}\b(?:server\.createobject|response\.write|request\s*\()/.test(s)) langs.push('asp');
     return langs;
   }
   const langs: ScriptLang[] = [];

@@ -117,6 +117,11 @@ export const PHP_TRAITS: readonly PatternTrait[] = [
     why: 'The script opens a network connection and hands it a shell (/bin/sh or cmd.exe): a reverse shell that gives whoever is listening an interactive command line on the server.',
   },
   {
+    id: 'tiny-eval-variable', title: 'Tiny script that evaluates a variable', score: 60, tags: CODE, maxChars: 1024,
+    re: /(?<![\w>:$])(?:eval|assert)\s*\(\s*@?\$[a-z_]\w*\s*\)/,
+    why: 'A script of under 1 KiB evaluates the contents of a variable as PHP: a stub whose real code arrives from elsewhere (a request, a comment, a decoded string).',
+  },
+  {
     id: 'obfuscator-names', title: 'Obfuscator-made variable names', score: 50, tags: OBF, min: 6,
     re: /\$\{?['"]?_*[o0]{4,}\w{0,12}|\$_*[il1]{6,}\b/,
     why: 'Six or more variables named only with O/0 or I/l/1 ($OOO0O0O00, $lIIl1l): the mark of PHP obfuscators used to pack webshells.',
