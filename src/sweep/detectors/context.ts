@@ -40,7 +40,8 @@ function hasCode(text: SubjectText): boolean {
     .replace(/\/\*[\s\S]{0,4096}?\*\//g, '')
     .replace(/(?:\/\/|#|')[^\n]*/g, '')
     .replace(/<\?php|<\?=?|\?>|<%@?|%>/g, '');
-  return /[a-z_$][\w$]*\s*[(=]/.test(stripped);
+  // an identifier followed by ( or =; the look-behind keeps a long word from being retried at every letter
+  return /(?<![\w$])[a-z_$][\w$]{0,64}\s*[(=]/.test(stripped);
 }
 
 function hit(id: string, title: string, description: string, score: number, tags: string[], refs: string[]): DetectorHit {
@@ -73,9 +74,9 @@ export function seePlacement(subject: SweepSubject, text: SubjectText): Detector
         70, [...WEBSHELL_TAGS, TAG.initialAccess, TAG.exploitPublicApp], [REFS.cisaHafnium, REFS.msHafnium]));
     }
   }
-  if (!text.binary && hasCode(text)) {
-    const upload = folders.find((s) => UPLOAD_FOLDERS.has(s) || (s.startsWith('upload') && s.length <= 12));
-    const image = folders.find((s) => IMAGE_FOLDERS.has(s));
+  const upload = folders.find((s) => UPLOAD_FOLDERS.has(s) || (s.startsWith('upload') && s.length <= 12));
+  const image = folders.find((s) => IMAGE_FOLDERS.has(s));
+  if ((upload !== undefined || image !== undefined) && !text.binary && hasCode(text)) {
     if (upload !== undefined) {
       out.push(hit('script-in-uploads', 'Script in an upload folder',
         `${name} is an executable script inside the upload folder "${upload}"; files users upload are data, so a script there was most likely uploaded through a weak upload form to be run as a webshell.`,
