@@ -22,12 +22,31 @@ function sink(id: string, title: string, does: string, score: number, tags: read
   return { id, title, does, score, tags, re: new RegExp(head, 'g') };
 }
 
+/** Request reads that name things (form fields, query string), not an upload's own file name or body. */
+const NAMING_SOURCE =
+  /(?<!\w)(?:context\s*\.\s*|httpcontext\s*\.\s*current\s*\.\s*|page\s*\.\s*|this\s*\.\s*)?request\s*(?:\.\s*(?:form|querystring|params|item)\s*)?(?:\[|\(\s*(?:"|\d))/;
+
 export const ASPX_FLOW: FlowSpec = {
   source: ASPX_SOURCE,
   ident: '[a-z_]\\w*',
   stop: /;|%>|\n/,
+  encoded: /frombase64string\s*\(/,
   sinks: [
-    sink('eval-request', 'Request input is evaluated as JScript', 'is evaluated as JScript.NET code by eval()', 130, CODE, '(?<![\\w.])eval\\s*\\('),
+    { ...sink('eval-request', 'Request input is evaluated as JScript', 'is evaluated as JScript.NET code by eval()', 130, CODE, '(?<![\\w.])eval\\s*\\('), hidden: 90 },
+    {
+      ...sink('file-open-request', 'File named by the request is written', 'names the file the page writes (StreamWriter, File.WriteAllText, SaveAs), so the client decides where a file lands (droppers plant shells this way)', 50, [TAG.ingressTransfer],
+        '(?:(?<!\\w)new\\s+(?:system\\.io\\.)?(?:streamwriter|filestream)\\s*\\(|(?<!\\w)file\\s*\\.\\s*(?:writealltext|writeallbytes|appendalltext|create)\\s*\\(|\\.\\s*saveas\\s*\\()'),
+      source: NAMING_SOURCE,
+    },
+    {
+      id: 'write-content-request', title: 'Request content is written to a file', score: 30, tags: [TAG.ingressTransfer],
+      does: 'is written into a file, so the client decides what the file holds',
+      re: /\.\s*write(?:line)?\s*\(/g,
+      requires: /streamwriter|filestream/,
+      source: NAMING_SOURCE,
+    },
+    { ...sink('sql-request', 'SQL text taken whole from the request is run', 'is run whole as SQL (a database console of webshell kits, not a query with a parameter)', 50, [TAG.execution],
+      '(?<!\\w)new\\s+(?:system\\.data\\.\\w+\\.)?(?:sql|oledb|odbc|oracle|mysql)command\\s*\\('), template: true },
     sink('process-request', 'Request input starts a process', 'starts a process through Process.Start or ProcessStartInfo', 120, CMD,
       '(?:(?<!\\w)process\\s*\\.\\s*start\\s*\\(|(?<!\\w)new\\s+(?:system\\.diagnostics\\.)?processstartinfo\\s*\\(|\\.\\s*arguments\\s*=|startinfo\\s*\\.\\s*filename\\s*=)'),
     {
@@ -37,8 +56,8 @@ export const ASPX_FLOW: FlowSpec = {
     },
     sink('registry-request', 'Registry key named by the request is opened', 'names the registry key the page opens, so the client can read (or change) any key the web server account can', 70, [TAG.execution, 'attack.t1012'],
       '(?<!\\w)(?:opensubkey|createsubkey)\\s*\\('),
-    sink('assembly-load-request', 'Request bytes are loaded as a .NET assembly', 'is loaded as a .NET assembly by Assembly.Load, the in-memory loader of Behinder and Godzilla', 130, LOAD,
-      '(?<!\\w)(?:assembly\\s*\\.\\s*load(?:from|file)?|appdomain\\s*\\.\\s*currentdomain\\s*\\.\\s*load)\\s*\\('),
+    { ...sink('assembly-load-request', 'Request bytes are loaded as a .NET assembly', 'is loaded as a .NET assembly by Assembly.Load, the in-memory loader of Behinder and Godzilla', 130, LOAD,
+      '(?<!\\w)(?:assembly\\s*\\.\\s*load(?:from|file)?|appdomain\\s*\\.\\s*currentdomain\\s*\\.\\s*load)\\s*\\('), hidden: 70 },
     sink('connection-request', 'Database connection string from the request', 'is the connection string of a database connection, so the client picks any server and account to run SQL with (a database manager of webshell kits)', 60, [TAG.execution],
       '(?<!\\w)new\\s+(?:system\\.data\\.\\w+\\.)?(?:sql|oledb|odbc|oracle|mysql)connection\\s*\\('),
     {
@@ -69,6 +88,16 @@ export const ASPX_TRAITS: readonly PatternTrait[] = [
     // only in JScript pages: in C#/VB pages Eval("Field", "{0}") is data binding
     all: [JSCRIPT_PAGE, /(?<![\w.])eval\s*\([^;()]{1,80},\s*[^;()]{1,80}\)/],
     why: 'eval is called with a second argument in a JScript.NET page, the form eval(code, "unsafe") that runs text with full trust; ordinary JScript eval takes one argument.',
+  },
+  {
+    id: 'jscript-eval-variable', title: 'JScript.NET eval of a variable', score: 70, tags: CODE,
+    all: [JSCRIPT_PAGE, /(?<![\w.])eval\s*\(\s*[a-z_]\w*\s*\)/],
+    why: 'A JScript.NET page or service passes a variable (often a method parameter) to eval, which runs whatever text the caller sends.',
+  },
+  {
+    id: 'small-dropper', title: 'Small page that writes files', score: 30, tags: [TAG.ingressTransfer], maxChars: 3000,
+    all: [/streamwriter|filestream|writealltext|\.saveas\s*\(/, NAMING_SOURCE],
+    why: 'A page of under 3 KB does little else than take request input and write a file: the shape of ASP.NET droppers that plant a bigger shell.',
   },
   {
     id: 'aes-assembly-loader', title: 'Decrypts request bytes and loads them as code', score: 130, tags: [...LOAD, TAG.obfuscation],

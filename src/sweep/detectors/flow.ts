@@ -21,6 +21,8 @@ export interface Sink {
   hidden?: number;
   /** Only request input read inside the argument counts, not a variable carrying it. */
   direct?: boolean;
+  /** Request reads that count for this sink, instead of the language's (e.g. without uploaded files' own names). */
+  source?: RegExp;
   /** Weigh less when the argument starts with a string literal (a template around the input). */
   template?: boolean;
   /** Ends the argument earlier than the language's statement end (`,` to look at a callback's first argument only). */
@@ -139,7 +141,7 @@ export function seeFlows(text: SubjectText, spec: FlowSpec, calls?: string): See
       let how = '';
       // eval('return (' . $x . ');'): a template around the input, as expression evaluators do, weighs less
       const templated = sink.template === true && /^\s*['"][^'"\n]{2}/.test(arg) ? TEMPLATE_PENALTY : 0;
-      if (spec.source.test(arg)) {
+      if ((sink.source ?? spec.source).test(arg)) {
         score = sink.score;
         how = 'read straight from the HTTP request';
       } else if (sink.direct !== true) {
