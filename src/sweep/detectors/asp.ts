@@ -123,7 +123,8 @@ export const ASP_TRAITS: readonly PatternTrait[] = [
   },
   {
     id: 'execute-function-result', title: 'Executes what a function returns', score: 60, tags: [...CODE, ...OBF],
-    re: /(?<![\w.])(?:execute|executeglobal)\b\s*\(?\s*[a-z_]\w{0,30}\s*\(\s*[a-z_"(]/,
+    // not the classic-ASP "dynamic include", ExecuteGlobal(ReadFile("inc.asp")): functions that read files are left out
+    re: /(?<![\w.])(?:execute|executeglobal)\b\s*\(?\s*(?![a-z_]\w{0,30}?(?:read|load|include|file|tpl|templ|cache|getcode)\w{0,20}\s*\()[a-z_]\w{0,30}\s*\(\s*[a-z_"(]/,
     why: 'Execute/ExecuteGlobal runs the string a function returns (often a decoder of hidden text), so the code that runs is not written in the file.',
   },
   {
@@ -147,7 +148,7 @@ export const ASP_TRAITS: readonly PatternTrait[] = [
     why: 'Bytes from the request are written to disk through ADODB.Stream.SaveToFile, the upload primitive of ASP shells (and of some upload forms).',
   },
   {
-    id: 'recon-commands', title: 'Reconnaissance command strings', score: 30, tags: CMD, min: 3,
+    id: 'recon-commands', title: 'Reconnaissance command strings', score: 20, tags: CMD, min: 3,
     re: /net user|net localgroup|ipconfig|netstat -an|whoami|systeminfo|tasklist|query user|serv-u|\bnet start\b/,
     why: 'Three or more Windows reconnaissance commands (net user, ipconfig, netstat, whoami...) are spelled out, as in shells with command menus.',
   },

@@ -47,8 +47,11 @@ export const ASPX_FLOW: FlowSpec = {
     },
     { ...sink('sql-request', 'SQL text taken whole from the request is run', 'is run whole as SQL (a database console of webshell kits, not a query with a parameter)', 50, [TAG.execution],
       '(?<!\\w)new\\s+(?:system\\.data\\.\\w+\\.)?(?:sql|oledb|odbc|oracle|mysql)command\\s*\\('), template: true },
-    sink('process-request', 'Request input starts a process', 'starts a process through Process.Start or ProcessStartInfo', 120, CMD,
-      '(?:(?<!\\w)process\\s*\\.\\s*start\\s*\\(|(?<!\\w)new\\s+(?:system\\.diagnostics\\.)?processstartinfo\\s*\\(|\\.\\s*arguments\\s*=|startinfo\\s*\\.\\s*filename\\s*=)'),
+    {
+      ...sink('process-request', 'Request input starts a process', 'starts a process through Process.Start or ProcessStartInfo', 120, CMD,
+        '(?:(?<!\\w)process\\s*\\.\\s*start\\s*\\(|(?<!\\w)new\\s+(?:system\\.diagnostics\\.)?processstartinfo\\s*\\(|\\.\\s*arguments\\s*=|startinfo\\s*\\.\\s*filename\\s*=)'),
+      requires: /(?<!\w)process\b|processstartinfo/,
+    },
     {
       id: 'stdin-request', title: 'Request input is typed into a started shell', score: 120, tags: CMD,
       does: "is written to a started process's standard input (cmd.exe reading commands from the web page)",
@@ -58,7 +61,7 @@ export const ASPX_FLOW: FlowSpec = {
       '(?<!\\w)(?:opensubkey|createsubkey)\\s*\\('),
     { ...sink('assembly-load-request', 'Request bytes are loaded as a .NET assembly', 'is loaded as a .NET assembly by Assembly.Load, the in-memory loader of Behinder and Godzilla', 130, LOAD,
       '(?<!\\w)(?:assembly\\s*\\.\\s*load(?:from|file)?|appdomain\\s*\\.\\s*currentdomain\\s*\\.\\s*load)\\s*\\('), hidden: 70 },
-    sink('connection-request', 'Database connection string from the request', 'is the connection string of a database connection, so the client picks any server and account to run SQL with (a database manager of webshell kits)', 60, [TAG.execution],
+    sink('connection-request', 'Database connection string from the request', 'is the connection string of a database connection, so the client picks any server and account to run SQL with (a database manager of webshell kits; install pages do it too)', 40, [TAG.execution],
       '(?<!\\w)new\\s+(?:system\\.data\\.\\w+\\.)?(?:sql|oledb|odbc|oracle|mysql)connection\\s*\\('),
     {
       id: 'shell-request', title: 'Request input is run through WScript.Shell', score: 120, tags: CMD,
@@ -142,7 +145,7 @@ export const ASPX_TRAITS: readonly PatternTrait[] = [
     why: 'The page lists the drives and deletes files as the request says: the file manager of a webshell kit.',
   },
   {
-    id: 'recon-commands', title: 'Reconnaissance command strings', score: 30, tags: CMD, min: 3,
+    id: 'recon-commands', title: 'Reconnaissance command strings', score: 20, tags: CMD, min: 3,
     re: /net user|net localgroup|ipconfig|netstat -an|whoami|systeminfo|tasklist|query user/,
     why: 'Three or more Windows reconnaissance commands (net user, ipconfig, netstat, whoami...) are spelled out, as in shells with command menus.',
   },

@@ -26,9 +26,12 @@ export const JSP_FLOW: FlowSpec = {
   sinks: [
     sink('exec-request', 'Request input is run as an OS command', 'is run as an operating-system command by Runtime.exec() or ProcessBuilder', 120, OS,
       '(?:(?<!\\w)getruntime\\s*\\(\\s*\\)\\s*\\.\\s*exec|(?<!\\w)new\\s+(?:java\\.lang\\.)?processbuilder|\\.\\s*command)\\s*\\('),
-    sink('define-class-request', 'Request bytes are defined as a Java class', 'is defined as a Java class by a ClassLoader (defineClass), the in-memory loader of Behinder and Godzilla', 130, LOAD,
-      '(?:(?<!\\w)defineclass|\\.\\s*define|(?<!\\w)defineanonymousclass)\\s*\\('),
-    sink('connection-request', 'Database connection opened with request input', 'opens a JDBC connection (URL, user or password), so the client picks any database and account to run SQL with (a database manager of webshell kits)', 60, [TAG.execution],
+    {
+      ...sink('define-class-request', 'Request bytes are defined as a Java class', 'is defined as a Java class by a ClassLoader (defineClass), the in-memory loader of Behinder and Godzilla', 130, LOAD,
+        '(?:(?<!\\w)defineclass|\\.\\s*define|(?<!\\w)defineanonymousclass)\\s*\\('),
+      requires: /classloader|defineclass|defineanonymousclass/,
+    },
+    sink('connection-request', 'Database connection opened with request input', 'opens a JDBC connection (URL, user or password), so the client picks any database and account to run SQL with (a database manager of webshell kits; install pages do it too)', 40, [TAG.execution],
       '(?<!\\w)drivermanager\\s*\\.\\s*getconnection\\s*\\('),
     sink('file-open-request', 'File named by the request is opened for writing', 'names a file the page opens for writing, so the client decides where a file lands (droppers plant shells this way)', 50, [TAG.ingressTransfer],
       '(?<!\\w)new\\s+(?:java\\.io\\.)?(?:fileoutputstream|filewriter|randomaccessfile|printwriter\\s*\\(\\s*new\\s+(?:java\\.io\\.)?filewriter)\\s*\\('),
@@ -38,7 +41,10 @@ export const JSP_FLOW: FlowSpec = {
       re: /\.\s*(?:write|print|println)\s*\(/g,
       requires: /fileoutputstream|filewriter|randomaccessfile/,
     },
-    sink('script-eval-request', 'Request input is evaluated by a script engine', 'is evaluated by a javax.script ScriptEngine (JavaScript inside Java)', 120, CODE, '\\.\\s*eval\\s*\\('),
+    {
+      ...sink('script-eval-request', 'Request input is evaluated by a script engine', 'is evaluated by a javax.script ScriptEngine (JavaScript inside Java)', 120, CODE, '\\.\\s*eval\\s*\\('),
+      requires: /scriptengine|getenginebyname|getenginebyextension/,
+    },
   ],
 };
 
@@ -106,13 +112,13 @@ export const JSP_TRAITS: readonly PatternTrait[] = [
     why: 'A file whose name comes from the request is opened for writing: the dropper pattern that plants further shells.',
   },
   {
-    id: 'recon-commands', title: 'Reconnaissance command strings', score: 30, tags: OS, min: 3,
+    id: 'recon-commands', title: 'Reconnaissance command strings', score: 20, tags: OS, min: 3,
     re: /uname -a|\/etc\/passwd|whoami|netstat -an|net user|ipconfig|ifconfig|systeminfo|tasklist/,
     why: 'Three or more reconnaissance commands (uname -a, /etc/passwd, whoami, netstat, net user...) are spelled out, as in shells with command menus.',
   },
   {
     id: 'exec-one-liner', title: 'Tiny page that runs commands from the request', score: 60, tags: OS, maxChars: 4096,
-    all: [/\.\s*exec\s*\(|processbuilder|defineclass/, JSP_SOURCE],
+    all: [/getruntime\s*\(\s*\)\s*\.\s*exec\s*\(|\bruntime\b[^;]{0,80}\.\s*exec\s*\(|processbuilder|defineclass/, JSP_SOURCE],
     why: 'A page of under 4 KiB both reads request parameters and runs commands or defines classes: the shape of minimal JSP shells.',
   },
 ];

@@ -36,7 +36,7 @@ export const KIT_TRAITS: readonly PatternTrait[] = [
     why: 'The text of a classic one-line webshell (eval request("x"), eval($_POST[x]), Runtime.exec(request.getParameter(...))) appears in the file, either as the shell itself or as a payload this file writes to disk.',
   },
   {
-    id: 'writes-server-page', title: 'Writes a new server page', score: 40, tags: [TAG.ingressTransfer],
+    id: 'writes-server-page', title: 'Writes a new server page', score: 30, tags: [TAG.ingressTransfer],
     re: /(?:writealltext|createtextfile|new\s+streamwriter|savetofile|file_put_contents|fileoutputstream|filewriter)\s*\(?[^;\n]{0,120}\.(?:aspx|asp|asa|cer|ashx|php\d?|phtml|jspx?)\b/,
     why: 'The script writes a file with a server-page extension (.aspx, .asp, .php, .jsp): a dropper planting a further shell.',
   },

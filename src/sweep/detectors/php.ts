@@ -43,7 +43,7 @@ export const PHP_FLOW: FlowSpec = {
     sink('callback-request', 'Function named by the request is called', 'names the function that call_user_func(), array_map() or a sort callback runs', 110, CODE,
       '(?:call_user_func(?:_array)?|register_shutdown_function|register_tick_function|forward_static_call(?:_array)?)\\s*\\(\\s*', undefined, /[,;)]|\?>/),
     sink('preg-e-request', 'preg_replace /e evaluates request input', 'reaches preg_replace() with the /e modifier, which evaluates the replacement as PHP', 120, CODE,
-      "preg_replace\\s*\\(\\s*(['\"])\\s*([/#|~!@%])[^'\"\\n]{0,160}\\2[a-z]{0,6}e[a-z]{0,6}\\1\\s*,", 90),
+      "preg_replace\\s*\\(\\s*(['\"])\\s*([/#|~!@%])[^'\"\\n]{0,160}\\2[a-z]{0,6}e[a-z]{0,6}\\1\\s*,", 90, /[,;]|\?>/),
     sink('reflection-request', 'Function named by the request is called by reflection', 'names the function that ReflectionFunction calls', 110, CODE,
       'new\\s+reflectionfunction\\s*\\(', undefined, /[,;)]|\?>/),
     sink('mb-ereg-e-request', 'mb_ereg_replace /e evaluates request input', "reaches mb_ereg_replace() with the 'e' option, which evaluates the replacement as PHP", 120, CODE,
@@ -57,7 +57,7 @@ export const PHP_FLOW: FlowSpec = {
         '(?<![\'"])(?:include|include_once|require|require_once)\\b\\s*\\(?(?=\\s*(?:[$\'"(]|[a-z_]\\w*\\s*\\())', undefined, /;|\?>|\n/),
       direct: true,
     },
-    sink('write-request', 'Request input is written to a file', 'is written to disk by file_put_contents() or fwrite(), which is how a dropper plants a second shell', 40, [TAG.ingressTransfer],
+    sink('write-request', 'Request input is written to a file', 'is written to disk by file_put_contents() or fwrite(), which is how a dropper plants a second shell', 30, [TAG.ingressTransfer],
       '(?:file_put_contents|fwrite|fputs)\\s*\\('),
   ],
 };
@@ -138,8 +138,8 @@ export const PHP_TRAITS: readonly PatternTrait[] = [
   },
   {
     id: 'remote-code-drop', title: 'Downloads code into a PHP file', score: 60, tags: [TAG.ingressTransfer],
-    re: /(?:file_put_contents|fopen)\s*\(\s*[^;]{0,80}\.ph(?:p\d?|tml)['"][^;]{0,200}(?:file_get_contents\s*\(\s*['"]https?:|curl_exec|\$_(?:get|post|request)|http_get\s*\()/,
-    why: 'A .php file is written with content fetched from a URL or taken from the request: a dropper that plants a further shell.',
+    re: /(?:file_put_contents|fopen)\s*\(\s*[^;]{0,80}\.ph(?:p\d?|tml)['"][^;]{0,200}(?:file_get_contents\s*\(\s*['"]https?:|curl_exec|http_get\s*\()/,
+    why: 'A .php file is written with content fetched from a URL: a dropper that plants a further shell (installers write configuration from a form, not code from the internet).',
   },
   {
     id: 'backtick-request', title: 'Backtick command built from request input', score: 120, tags: OS,
@@ -167,12 +167,12 @@ export const PHP_TRAITS: readonly PatternTrait[] = [
     why: "The script reads PHP's disable_functions and safe_mode settings, which shells do to find which command function still works.",
   },
   {
-    id: 'recon-commands', title: 'Reconnaissance command strings', score: 30, tags: OS, min: 3,
+    id: 'recon-commands', title: 'Reconnaissance command strings', score: 20, tags: OS, min: 3,
     re: /uname -a|\/etc\/passwd|cmd\.exe|\/bin\/sh|whoami|netstat -an|net user|ipconfig|ifconfig|cat \/etc\/|ls -la/,
     why: 'Three or more reconnaissance commands (uname -a, /etc/passwd, whoami, netstat, net user...) are spelled out, as in shells with command menus.',
   },
   {
-    id: 'command-output-to-page', title: 'Command output is sent to the page', score: 30, tags: OS,
+    id: 'command-output-to-page', title: 'Command output is sent to the page', score: 20, tags: OS,
     re: /(?:echo|print)\s*\(?\s*(?:shell_exec|system|passthru|`)/,
     why: 'The output of a shell command is echoed straight into the page, which is what an interactive webshell does.',
   },
