@@ -12,7 +12,7 @@ export interface Sink {
   title: string;
   /** What the sink does, completing "request input ... ": e.g. "is run as PHP code by eval()". */
   does: string;
-  /** Score when the request is read inside the sink's argument; a variable carrying it scores `score - 20`. */
+  /** Score when the request is read inside the sink's argument; a variable carrying it scores less (viaVariable). */
   score: number;
   tags: readonly string[];
   /** Global regex matching the sink up to where its argument starts. */
@@ -57,6 +57,11 @@ function escape(s: string): string {
 }
 
 /** Identifiers assigned from an expression matching `from` (the statement up to 160 characters). */
+/** What carrying the input through a variable costs: 20 points, or a quarter of a weak sink's score. */
+export function viaVariable(score: number): number {
+  return Math.min(20, Math.round(score / 4));
+}
+
 /** Variable name → offsets where it was assigned from the request. */
 export type Taint = Map<string, number[]>;
 
@@ -149,7 +154,7 @@ export function seeFlows(text: SubjectText, spec: FlowSpec, calls?: string): See
         let id: RegExpExecArray | null;
         while ((id = identRe.exec(arg)) !== null) {
           if (carriesAt(tainted, id[0], m.index)) {
-            score = sink.score - 20;
+            score = sink.score - viaVariable(sink.score);
             how = `carried from the HTTP request by the variable ${id[0]}`;
             break;
           }

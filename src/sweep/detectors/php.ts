@@ -102,6 +102,12 @@ export const PHP_TRAITS: readonly PatternTrait[] = [
     why: 'preg_replace is used with the /e modifier, which evaluates the replacement as PHP code; PHP removed it in version 7 because it is a code-injection hole, and shells still use it on old servers.',
   },
   {
+    id: 'preg-e-payload', title: 'preg_replace /e fed hidden or request text', score: 50, tags: [...CODE, ...OBF],
+    all: [/(['"])\s*\/[^'"\n/]{0,80}[\\([.*+?^$][^'"\n/]{0,80}\/[imsxuadj]{0,5}e[imsxuadj]{0,5}\1/,
+      /preg_replace\s*\([^;]{0,240}(?:base64_decode|gzinflate|gzuncompress|str_rot13|\$_(?:post|get|request|cookie)\b)/],
+    why: 'A preg_replace in a file with an /e pattern is handed decoded text or request input, so that text is evaluated as PHP (through the replacement or a \\1 back-reference to the subject).',
+  },
+  {
     id: 'client-named-upload', title: 'Upload saved under the client\'s file name', score: 70, tags: [TAG.ingressTransfer],
     re: /(?:move_uploaded_file|copy)\s*\([^,;]{1,80},\s*@?\$_files\s*\[[^\]\n]{1,30}\]\s*\[\s*['"]?name['"]?\s*\]\s*\)/,
     why: 'An uploaded file is saved into the web folder under exactly the name the client sent, with no folder or check: the uploader attackers use to place further shells.',
