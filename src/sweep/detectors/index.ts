@@ -34,16 +34,8 @@ const LANGUAGES: Record<ScriptLang, { name: string; traits: readonly PatternTrai
 
 const REFERENCES = [REFS.webShell, REFS.nsaWebShells, REFS.chinaChopper];
 
-/** One decode per subject, shared by every detector that looks at it. */
-const decoded = new WeakMap<Uint8Array, SubjectText>();
-function textOf(subject: SweepSubject): SubjectText {
-  let t = decoded.get(subject.bytes);
-  if (t === undefined) {
-    t = decodeSubject(subject.bytes);
-    decoded.set(subject.bytes, t);
-  }
-  return t;
-}
+/** A check over one file and its decoded text; runDetectors decodes once for all of them. */
+type TextDetector = (subject: SweepSubject, text: SubjectText) => DetectorHit[];
 
 /** Cap the summed score of obfuscation signs, trimming the weakest first. */
 function capObfuscation(seen: Seen[]): Seen[] {
@@ -59,8 +51,7 @@ function capObfuscation(seen: Seen[]): Seen[] {
 }
 
 /** Webshell traits of each language the file can run as, one Loki-style summed hit per language. */
-export const detectScriptTraits: Detector = (subject) => {
-  const text = textOf(subject);
+const scriptTraits: TextDetector = (subject, text) => {
   const langs = languagesOf(subject.path, text);
   if (langs.length === 0) return [];
   const obfuscation = capObfuscation(seeObfuscation(text, measureShape(text.raw)));
@@ -82,16 +73,23 @@ export const detectScriptTraits: Detector = (subject) => {
   return hits;
 };
 
-/** Scripts where none belong: upload and image folders, Exchange's aspnet_client, owa/auth and ecp/auth. */
-export const detectPlacement: Detector = (subject) => seePlacement(subject, textOf(subject));
+const CHECKS: Array<[string, TextDetector]> = [
+  // webshell traits of each language the file can run as
+  ['scriptTraits', scriptTraits],
+  // scripts where none belong: upload and image folders, Exchange's aspnet_client, owa/auth and ecp/auth
+  ['placement', (subject, text) => seePlacement(subject, text)],
+  // the HAFNIUM OAB virtual directory implant (script in ExternalUrl)
+  ['oabConfig', (_subject, text) => seeOabConfig(text)],
+  // LSASS dumps in C:\root or %WINDIR%\temp, archives staged in ProgramData
+  ['artefacts', (subject) => seeArtefacts(subject)],
+];
 
-/** The HAFNIUM OAB virtual directory implant (script in ExternalUrl). */
-export const detectOabConfig: Detector = (subject) => seeOabConfig(textOf(subject));
-
-/** LSASS dumps in C:\root or %WINDIR%\temp, archives staged in ProgramData. */
-export const detectArtefacts: Detector = (subject) => seeArtefacts(subject);
-
-export const builtinDetectors: Detector[] = [detectScriptTraits, detectPlacement, detectOabConfig, detectArtefacts];
+/** Each check on its own (it decodes the bytes itself), named after what it looks for. */
+export const builtinDetectors: Detector[] = CHECKS.map(([name, check]) => {
+  const detector: Detector = (subject) => check(subject, decodeSubject(subject.bytes));
+  Object.defineProperty(detector, 'name', { value: name });
+  return detector;
+});
 
 /** Placement raises its score when the file itself also shows webshell traits. */
 const PLACEMENT_WITH_TRAITS_BONUS = 40;
@@ -102,11 +100,14 @@ const PLACEMENT_WITH_TRAITS_BONUS = 40;
  */
 export function runDetectors(subject: SweepSubject, onSkip?: (detector: string, error: unknown) => void): DetectorHit[] {
   const hits: DetectorHit[] = [];
-  for (const detector of builtinDetectors) {
+  // decoded here, once per call: a cache keyed by the bytes would go stale if the caller reuses its read buffer
+  let text: SubjectText | undefined;
+  for (const [name, check] of CHECKS) {
     try {
-      hits.push(...detector(subject));
+      text ??= decodeSubject(subject.bytes);
+      hits.push(...check(subject, text));
     } catch (error) {
-      onSkip?.(detector.name || 'detector', error);
+      onSkip?.(name, error);
     }
   }
   const traits = hits.some((h) => h.id.startsWith('hardnut.webshell.') && h.score >= 40);
