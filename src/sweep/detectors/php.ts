@@ -123,6 +123,17 @@ export const PHP_TRAITS: readonly PatternTrait[] = [
     why: 'The script opens a network connection and hands it a shell (/bin/sh or cmd.exe): a reverse shell that gives whoever is listening an interactive command line on the server.',
   },
   {
+    id: 'variable-function-decoded', title: 'Variable function run on decoded text', score: 70, tags: [...CODE, ...OBF],
+    re: /(?<![\w>:$\\]|new\s{1,8})\$[a-z_]\w{0,30}(?:\s*\[[^\]\n]{0,20}\]){0,2}\s*\(\s*@?(?:base64_decode|gzinflate|gzuncompress|gzdecode|str_rot13|hex2bin)\s*\(/,
+    why: 'A function held in a variable is called on the output of a decoder ($f(base64_decode(...))): hidden code handed to a hidden function, typically assert or eval.',
+  },
+  {
+    id: 'eval-function-result', title: 'Evaluates what a function returns', score: 50, tags: [...CODE, ...OBF],
+    // eval only: assert(count($x) > 0) is how libraries state invariants
+    re: /(?<![\w>:$])eval\s*\(\s*@?(?!(?:base64_decode|gzinflate|gzuncompress|gzdecode|str_rot13|strrev|hex2bin|rawurldecode|urldecode|stripslashes|trim|file_get_contents)\s*\()[a-z_]\w{0,40}\s*\(\s*[$'"]/,
+    why: 'eval() runs the string one of the script\'s own functions returns, which is how packers hand decrypted code to eval without writing a decoder call next to it.',
+  },
+  {
     id: 'tiny-eval-variable', title: 'Tiny script that evaluates a variable', score: 60, tags: CODE, maxChars: 1024,
     re: /(?<![\w>:$])(?:eval|assert)\s*\(\s*@?\$[a-z_]\w*\s*\)/,
     why: 'A script of under 1 KiB evaluates the contents of a variable as PHP: a stub whose real code arrives from elsewhere (a request, a comment, a decoded string).',
