@@ -69,7 +69,9 @@ export const ASP_TRAITS: readonly PatternTrait[] = [
   {
     id: 'small-dropper', title: 'Small page that writes files', score: 30, tags: [TAG.ingressTransfer], maxChars: 3000,
     all: [/scripting\.filesystemobject|adodb\.stream/, /\.(?:createtextfile|opentextfile|savetofile)\b/, ASP_SOURCE],
-    why: 'A page of under 3 KB does little else than take request input and write a file: the shape of ASP droppers that plant a bigger shell.',
+    // an application's own small admin page includes its shared files; a dropper stands alone
+    none: [/<!--\s*#include\b/],
+    why: 'A stand-alone page of under 3 KB (it includes none of an application\'s files) does little else than take request input and write a file: the shape of ASP droppers that plant a bigger shell.',
   },
   {
     id: 'download-and-save', title: 'Downloads a file onto the server', score: 40, tags: [TAG.ingressTransfer],

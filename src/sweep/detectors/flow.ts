@@ -130,8 +130,15 @@ export function seeFlows(text: SubjectText, spec: FlowSpec, calls?: string): See
       break;
     }
   }
+  // a sink with its own sources follows only variables assigned from those
+  const ownTaint = new Map<RegExp, Taint>();
   for (const sink of spec.sinks) {
     if (sink.requires !== undefined && !sink.requires.test(s)) continue;
+    let carried = tainted;
+    if (sink.source !== undefined) {
+      carried = ownTaint.get(sink.source) ?? taintedNames(s, { ...spec, source: sink.source });
+      ownTaint.set(sink.source, carried);
+    }
     sink.re.lastIndex = 0;
     const hidden = sink.hidden ?? 0;
     let best: Seen | undefined;
@@ -153,7 +160,7 @@ export function seeFlows(text: SubjectText, spec: FlowSpec, calls?: string): See
         identRe.lastIndex = 0;
         let id: RegExpExecArray | null;
         while ((id = identRe.exec(arg)) !== null) {
-          if (carriesAt(tainted, id[0], m.index)) {
+          if (carriesAt(carried, id[0], m.index)) {
             score = sink.score - viaVariable(sink.score);
             how = `carried from the HTTP request by the variable ${id[0]}`;
             break;

@@ -40,6 +40,8 @@ export const JSP_FLOW: FlowSpec = {
       does: 'is written into a file, so the client decides what the file holds',
       re: /\.\s*(?:write|print|println)\s*\(/g,
       requires: /fileoutputstream|filewriter|randomaccessfile/,
+      // a text parameter written out, not an upload's bytes
+      source: /(?<![\w.])(?:request|req|[a-z]\w{0,20}request)\s*\.\s*getparameter(?:values)?\s*\(|getrequest\s*\(\s*\)\s*\.\s*getparameter\s*\(/,
     },
     {
       ...sink('script-eval-request', 'Request input is evaluated by a script engine', 'is evaluated by a javax.script ScriptEngine (JavaScript inside Java)', 120, CODE, '\\.\\s*eval\\s*\\('),
@@ -93,8 +95,10 @@ export const JSP_TRAITS: readonly PatternTrait[] = [
   },
   {
     id: 'small-dropper', title: 'Small page that writes files', score: 30, tags: [TAG.ingressTransfer], maxChars: 3000,
-    all: [/fileoutputstream|filewriter|randomaccessfile/, JSP_SOURCE],
-    why: 'A page of under 3 KB does little else than take request parameters and write a file: the shape of JSP droppers that plant a bigger shell.',
+    all: [/fileoutputstream|filewriter|randomaccessfile/, /getparameter\s*\(/],
+    // upload back ends write the request body or a multipart part; droppers write a text parameter
+    none: [/getinputstream\s*\(|getpart\s*\(|getparts\s*\(|fileupload|multipart/, /<%@\s*include\b|<jsp:include\b/],
+    why: 'A stand-alone page of under 3 KB does little else than take request parameters and write them to a file (not an upload of the request body): the shape of JSP droppers that plant a bigger shell.',
   },
   {
     id: 'script-engine', title: 'Evaluates script with a ScriptEngine', score: 30, tags: CODE,

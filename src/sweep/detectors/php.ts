@@ -176,6 +176,8 @@ export const PHP_TRAITS: readonly PatternTrait[] = [
   {
     id: 'many-command-functions', title: 'Every way to run a command', score: 40, tags: OS, min: 4,
     re: /(?<![\w>:$])(?:system|exec|shell_exec|passthru|popen|proc_open|pcntl_exec)\s*\(/,
+    // a system-status page runs fixed commands and takes no input; a shell always reads the request
+    all: [SOURCE],
     why: 'Four or more calls to command functions (system, exec, passthru, shell_exec, popen, proc_open): shells try each in turn in case some are disabled.',
   },
   {
@@ -184,12 +186,12 @@ export const PHP_TRAITS: readonly PatternTrait[] = [
     why: "The script reads PHP's disable_functions and safe_mode settings, which shells do to find which command function still works.",
   },
   {
-    id: 'recon-commands', title: 'Reconnaissance command strings', score: 20, tags: OS, min: 3,
+    id: 'recon-commands', title: 'Reconnaissance command strings', score: 20, tags: OS, min: 3, all: [SOURCE],
     re: /uname -a|\/etc\/passwd|cmd\.exe|\/bin\/sh|whoami|netstat -an|net user|ipconfig|ifconfig|cat \/etc\/|ls -la/,
     why: 'Three or more reconnaissance commands (uname -a, /etc/passwd, whoami, netstat, net user...) are spelled out, as in shells with command menus.',
   },
   {
-    id: 'command-output-to-page', title: 'Command output is sent to the page', score: 20, tags: OS,
+    id: 'command-output-to-page', title: 'Command output is sent to the page', score: 20, tags: OS, all: [SOURCE],
     re: /(?:echo|print)\s*\(?\s*(?:shell_exec|system|passthru|`)/,
     why: 'The output of a shell command is echoed straight into the page, which is what an interactive webshell does.',
   },

@@ -65,6 +65,8 @@ export interface PatternTrait {
   tags?: readonly string[];
   re?: RegExp;
   all?: readonly RegExp[];
+  /** None of these may match (a page that includes the application's shared files is part of an application). */
+  none?: readonly RegExp[];
   /** At least `someMin` of these must match (a kit's many capabilities, none of them damning alone). */
   some?: readonly RegExp[];
   someMin?: number;
@@ -104,6 +106,7 @@ export function seePatterns(traits: readonly PatternTrait[], text: SubjectText):
   const out: Seen[] = [];
   for (const t of traits) {
     if (t.maxChars !== undefined && s.length > t.maxChars) continue;
+    if (t.none !== undefined && t.none.some((re) => re.test(s))) continue;
     let offset = -1;
     let length = 0;
     if (t.re !== undefined) {

@@ -146,6 +146,21 @@ describe('droppers, tunnels and reverse shells', () => {
   });
 });
 
+describe('application pages that look like droppers', () => {
+  it('does not flag an upload back end writing the request body under a named file', () => {
+    const page = '<%@ page import="java.io.*" %><%\nString name = request.getParameter("name");\nString dir = application.getRealPath("/uploads");\nInputStream in = request.getInputStream();\nOutputStream o = new FileOutputStream(new File(dir, name));\nbyte[] buf = new byte[4096]; int n;\nwhile ((n = in.read(buf)) > 0) o.write(buf, 0, n);\no.close();\n%>';
+    expect(flagged('app/upload.jsp', page)).toBe(false);
+  });
+  it('does not flag a CMS admin page saving a template', () => {
+    const page = '<!--#include file="conn.asp"-->\n<% If Session("admin") = "" Then Response.Redirect "login.asp"\nf = Request.Form("file")\nSet fso = Server.CreateObject("Scripting.FileSystemObject")\nSet t = fso.CreateTextFile(Server.MapPath("../template/" & f), True)\nt.Write Request.Form("content")\nt.Close\n%>';
+    expect(flagged('cms/admin/save.asp', page)).toBe(false);
+  });
+  it('does not flag a system-status page running fixed commands', () => {
+    const page = "<?php echo shell_exec('uname -a'); echo exec('uptime'); system('df -h'); $p = popen('free -m', 'r'); echo 'whoami ifconfig'; ?>";
+    expect(flagged('admin/status.php', page)).toBe(false);
+  });
+});
+
 describe('obfuscation and encodings', () => {
   it('decodes UTF-16 scripts and says so', () => {
     const utf16 = new Uint8Array(Buffer.from('\ufeff<%eval request("a")%>', 'utf16le'));
