@@ -57,6 +57,8 @@ export const ASP_TRAITS: readonly PatternTrait[] = [
   {
     id: 'file-manager-kit', title: 'File manager driven by the request', score: 50, tags: [TAG.ingressTransfer],
     all: [ASP_SOURCE, /scripting\.filesystemobject|adodb\.stream/], someMin: 6,
+    // a CMS's own file manager includes the CMS's files; kits are one stand-alone page
+    none: [/<!--\s*#include\b/],
     some: [/\.createtextfile\b/, /\.opentextfile\b/, /\.deletefile\b/, /\.deletefolder\b/, /\.copyfile\b/, /\.movefile\b/, /\.getfolder\b/,
       /\.drives\b/, /\.createfolder\b/, /\.savetofile\b/, /\.subfolders\b/, /\.attributes\b/, /\.datelastmodified\b/, /\.copyfolder\b|\.movefolder\b/],
     why: 'The page creates, copies, moves and deletes files and folders through FileSystemObject or ADODB.Stream, steered by the request: the file manager of an ASP webshell kit.',

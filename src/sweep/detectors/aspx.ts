@@ -18,6 +18,9 @@ export const ASPX_SOURCE =
 const JSCRIPT_PAGE =
   /<%@\s*(?:page|webservice|webhandler)\b[^>]{0,200}language\s*=\s*"?\s*(?:jscript|js|javascript)\b|<script\b(?=[^>]{0,200}runat\s*=\s*"?server)(?=[^>]{0,200}language\s*=\s*"?(?:jscript|javascript|js)\b)/;
 
+/** A page of a compiled application: code-behind, a master page, a base class of its own (kits stand alone). */
+const APP_PAGE = /\b(?:codebehind|codefile|masterpagefile)\s*=|\binherits\s*=\s*"(?!system\.web\.ui\.(?:page|usercontrol)")/;
+
 function sink(id: string, title: string, does: string, score: number, tags: readonly string[], head: string): Sink {
   return { id, title, does, score, tags, re: new RegExp(head, 'g') };
 }
@@ -76,6 +79,7 @@ export const ASPX_TRAITS: readonly PatternTrait[] = [
   {
     id: 'file-manager-kit', title: 'File manager driven by the request', score: 50, tags: [TAG.ingressTransfer],
     all: [ASPX_SOURCE], someMin: 6,
+    none: [APP_PAGE],
     some: [/getlogicaldrives|driveinfo\s*\.\s*getdrives/, /\.getdirectories\s*\(/, /\.getfiles\s*\(/, /file\s*\.\s*delete\s*\(/, /directory\s*\.\s*delete\s*\(/,
       /file\s*\.\s*move\s*\(|file\s*\.\s*copy\s*\(/, /file\s*\.\s*(?:writealltext|writeallbytes|create)\s*\(|new\s+streamwriter/, /\.saveas\s*\(/,
       /file\s*\.\s*(?:readalltext|readallbytes|openread)\s*\(|new\s+streamreader/, /\.(?:lastwritetime|creationtime)\s*=|setlastwritetime|setcreationtime/, /fileattributes/, /directory\s*\.\s*createdirectory/],
@@ -100,6 +104,7 @@ export const ASPX_TRAITS: readonly PatternTrait[] = [
   {
     id: 'small-dropper', title: 'Small page that writes files', score: 30, tags: [TAG.ingressTransfer], maxChars: 3000,
     all: [/streamwriter|filestream|writealltext|\.saveas\s*\(/, NAMING_SOURCE],
+    none: [APP_PAGE],
     why: 'A page of under 3 KB does little else than take request input and write a file: the shape of ASP.NET droppers that plant a bigger shell.',
   },
   {

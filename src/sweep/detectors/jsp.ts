@@ -54,6 +54,7 @@ export const JSP_TRAITS: readonly PatternTrait[] = [
   {
     id: 'file-manager-kit', title: 'File manager driven by the request', score: 50, tags: [TAG.ingressTransfer],
     all: [JSP_SOURCE], someMin: 6,
+    none: [/<%@\s*include\b|<jsp:include\b/],
     some: [/\.listfiles\s*\(/, /\.listroots\s*\(/, /\.delete\s*\(\s*\)/, /\.renameto\s*\(/, /fileoutputstream/, /fileinputstream|filereader/, /\.mkdirs?\s*\(/,
       /\.setlastmodified\s*\(/, /getabsolutepath|getcanonicalpath/, /zipoutputstream|zipentry/, /getrealpath/, /\.canwrite\s*\(/],
     why: 'The page lists folders and drives, reads, writes, renames and deletes files, all steered by request parameters: the file manager of a JSP webshell kit.',
