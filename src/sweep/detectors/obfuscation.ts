@@ -1,0 +1,126 @@
+/**
+ * Signs that a script hides what it does (ATT&CK T1027): long encoded blobs, very long lines, text with the entropy
+ * of compressed or encrypted data, code built from character codes, and odd encodings (UTF-16, GBK). Legitimate
+ * applications do some of this too (minified assets, embedded images, Chinese-language apps), so each sign is weak
+ * alone; they add to the language traits of the same file. All scans here are single linear passes, no regex.
+ */
+import { TAG, type Seen } from './trait.js';
+import type { SubjectText } from './text.js';
+
+const OBF = [TAG.defenseEvasion, TAG.obfuscation] as const;
+
+/** Base64 alphabet (and URL-safe variant) as a lookup table. */
+const B64 = new Uint8Array(128);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=_-') B64[c.charCodeAt(0)] = 1;
+const HEX = new Uint8Array(128);
+for (const c of '0123456789abcdefABCDEF') HEX[c.charCodeAt(0)] = 1;
+
+export interface TextShape {
+  /** Longest run of base64 characters, and where it starts. */
+  blob: number;
+  blobAt: number;
+  /** Longest run of hex digits. */
+  hexRun: number;
+  hexAt: number;
+  /** Longest line, and where it starts. */
+  line: number;
+  lineAt: number;
+  /** Count of `\xNN` escapes. */
+  hexEscapes: number;
+  /** Shannon entropy in bits per character (characters above 255 folded). */
+  entropy: number;
+}
+
+/** One pass over the text measuring the runs, lines and entropy. */
+export function measureShape(raw: string): TextShape {
+  const counts = new Uint32Array(256);
+  let blob = 0, blobAt = 0, run = 0;
+  let hexRun = 0, hexAt = 0, hrun = 0;
+  let line = 0, lineAt = 0, lineStart = 0;
+  let hexEscapes = 0;
+  const n = raw.length;
+  for (let i = 0; i < n; i++) {
+    const c = raw.charCodeAt(i);
+    counts[c & 0xff] = (counts[c & 0xff] as number) + 1;
+    if (c < 128 && B64[c] === 1) {
+      run++;
+      if (run > blob) {
+        blob = run;
+        blobAt = i - run + 1;
+      }
+    } else run = 0;
+    if (c < 128 && HEX[c] === 1) {
+      hrun++;
+      if (hrun > hexRun) {
+        hexRun = hrun;
+        hexAt = i - hrun + 1;
+      }
+    } else hrun = 0;
+    if (c === 10) {
+      if (i - lineStart > line) {
+        line = i - lineStart;
+        lineAt = lineStart;
+      }
+      lineStart = i + 1;
+    } else if (c === 92 && raw.charCodeAt(i + 1) === 120 && HEX[raw.charCodeAt(i + 2) & 127] === 1) hexEscapes++;
+  }
+  if (n - lineStart > line) {
+    line = n - lineStart;
+    lineAt = lineStart;
+  }
+  let entropy = 0;
+  for (const k of counts) {
+    if (k === 0) continue;
+    const p = k / n;
+    entropy -= p * Math.log2(p);
+  }
+  return { blob, blobAt, hexRun, hexAt, line, lineAt, hexEscapes, entropy };
+}
+
+/** The obfuscation and encoding signs of one script file. */
+export function seeObfuscation(text: SubjectText, shape: TextShape): Seen[] {
+  const out: Seen[] = [];
+  if (shape.blob >= 2000) {
+    out.push({
+      id: 'encoded-blob', title: 'Long encoded blob', score: shape.blob >= 20000 ? 30 : 20, tags: OBF, offset: shape.blobAt, length: 64,
+      why: `A run of ${shape.blob} base64 characters is embedded in the script; webshells carry their real code this way to hide it from readers and signatures.`,
+    });
+  }
+  if (shape.hexRun >= 2000) {
+    out.push({
+      id: 'hex-blob', title: 'Long hex blob', score: 20, tags: OBF, offset: shape.hexAt, length: 64,
+      why: `A run of ${shape.hexRun} hex digits is embedded in the script, a common way to carry hidden code or a binary.`,
+    });
+  }
+  if (shape.hexEscapes >= 40) {
+    out.push({
+      id: 'hex-escapes', title: 'Strings spelled in \\x escapes', score: 20, tags: OBF, offset: 0, length: 0,
+      why: `${shape.hexEscapes} \\xNN escapes spell text out byte by byte, which hides function names such as eval or system from a reader.`,
+    });
+  }
+  if (shape.line >= 5000 && text.raw.length >= 5000) {
+    out.push({
+      id: 'long-line', title: 'Very long line', score: 10, tags: OBF, offset: shape.lineAt, length: 64,
+      why: `One line is ${shape.line} characters long; packed or obfuscated scripts put everything on one line.`,
+    });
+  }
+  if (shape.entropy >= 5.6 && text.raw.length >= 1024) {
+    out.push({
+      id: 'high-entropy', title: 'High-entropy text', score: 15, tags: OBF, offset: 0, length: 0,
+      why: `The text has ${shape.entropy.toFixed(2)} bits of entropy per character, as compressed or encrypted payloads do; readable code has about 4.5 to 5.`,
+    });
+  }
+  if (text.encoding !== 'latin1') {
+    out.push({
+      id: 'utf-16', title: 'Script saved as UTF-16', score: 20, tags: OBF, offset: 0, length: 0,
+      why: `The script is saved as ${text.encoding.toUpperCase()}, which web servers run but byte-pattern signatures written for ASCII miss.`,
+    });
+  }
+  if (text.gbk) {
+    out.push({
+      id: 'gbk', title: 'GBK-encoded text', score: 5, tags: [], offset: 0, length: 0,
+      why: 'The text is encoded in GBK (Chinese), as many webshell kits are; legitimate Chinese applications use it too, so it only adds weight.',
+    });
+  }
+  return out;
+}
