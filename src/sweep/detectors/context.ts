@@ -79,8 +79,10 @@ export function seePlacement(subject: SweepSubject, text: SubjectText): Detector
   if ((upload !== undefined || image !== undefined) && !text.binary && hasCode(text)) {
     if (upload !== undefined) {
       out.push(hit('script-in-uploads', 'Script in an upload folder',
-        `${name} is an executable script inside the upload folder "${upload}"; files users upload are data, so a script there was most likely uploaded through a weak upload form to be run as a webshell.`,
-        60, WEBSHELL_TAGS, [REFS.webShell, REFS.nsaWebShells]));
+        `${name} is an executable script inside the upload folder "${upload}"; files users upload are data, so a script there may have been uploaded through a weak upload form to be run as a webshell.`,
+        // a notice on its own: applications also keep their upload-handling code in folders of that name
+        // (MediaWiki's includes/upload/, Horde's attachment storage), so only a webshell trait makes it a warning
+        45, WEBSHELL_TAGS, [REFS.webShell, REFS.nsaWebShells]));
     } else if (image !== undefined) {
       out.push(hit('script-in-images', 'Script in an image folder',
         `${name} is an executable script inside the image folder "${image}"; image folders hold pictures, and attackers hide shells among them.`,
