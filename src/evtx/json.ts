@@ -133,7 +133,7 @@ export class Builder {
     return this.body(el, inContainer);
   }
 
-  private dataValue(el: RElement): JsonValue {
+  protected dataValue(el: RElement): JsonValue {
     if (el.hasElement) return this.body(el, false);
     if (!this.hasText(el.kids)) return '';
     return this.content(el.kids);
