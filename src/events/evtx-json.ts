@@ -19,13 +19,16 @@ function textOf(v: Json | undefined): FieldValue {
 }
 
 export function addSystem(flat: Map<string, FieldValue>, system: JsonObject): void {
-  for (const [k, v] of Object.entries(system)) {
-    if (isObject(v)) {
-      const attrs = v['#attributes'];
-      if (isObject(attrs)) for (const [a, av] of Object.entries(attrs)) flat.set(`${k}_${a}`, av as FieldValue);
-      if ('#text' in v) flat.set(k, v['#text'] as FieldValue);
-    } else flat.set(k, v as FieldValue);
-  }
+  for (const [k, v] of Object.entries(system)) addSystemEntry(flat, k, v);
+}
+
+/** One `System` child: its attributes as `Element_Attribute`, its text (or value) under its own name. */
+export function addSystemEntry(flat: Map<string, FieldValue>, k: string, v: Json): void {
+  if (isObject(v)) {
+    const attrs = v['#attributes'];
+    if (isObject(attrs)) for (const [a, av] of Object.entries(attrs)) flat.set(`${k}_${a}`, av as FieldValue);
+    if ('#text' in v) flat.set(k, v['#text'] as FieldValue);
+  } else flat.set(k, v as FieldValue);
 }
 
 /** EventData: named values as they are; unnamed `Data` (`{"#text": [...]}`) as `Data`. */

@@ -11,14 +11,33 @@
  * caller's document path; test/evtx/event.test.ts compares both on every sample record.
  */
 import type { FieldValue } from '../events/event.js';
-import { addEventData, addLeaves, addSystem } from '../events/evtx-json.js';
+import { addEventData, addLeaves, addSystem, addSystemEntry } from '../events/evtx-json.js';
 import { Builder, type JsonValue } from './json.js';
-import { RElement } from './resolve.js';
+import { RElement, type RAttr } from './resolve.js';
 
 /** Child names of `Event` whose JSON keys keep element order and cannot collide with `#text`, `#attributes` or a prototype key. */
 const PLAIN_NAME = /^[A-Za-z_][\w.-]*$/;
 /** JavaScript orders integer-like keys first; a Data name like that is left to the generic path. */
 const INDEX_LIKE = /^(?:0|[1-9]\d*)$/;
+
+/**
+ * `Element_Attribute` names, made once: every record spells the same dozen (`Provider_Name`, `TimeCreated_SystemTime`),
+ * and a map key that is already hashed is cheaper to set and look up than a new string. Bounded against hostile names.
+ */
+const attrKeys = new Map<string, Map<string, string>>();
+let attrKeyCount = 0;
+function attrKey(element: string, attr: string): string {
+  let byAttr = attrKeys.get(element);
+  let key = byAttr?.get(attr);
+  if (key !== undefined) return key;
+  key = `${element}_${attr}`;
+  if (attrKeyCount < 4096) {
+    if (!byAttr) attrKeys.set(element, (byAttr = new Map()));
+    byAttr.set(attr, key);
+    attrKeyCount++;
+  }
+  return key;
+}
 
 const isObject = (v: JsonValue | undefined): v is { [k: string]: JsonValue } => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -43,11 +62,50 @@ export class FieldBuilder extends Builder {
     const flat = new Map<string, FieldValue>();
     for (const k of root.kids) {
       if (!(k instanceof RElement) || k.name !== 'System') continue;
-      const v = this.element(k, false);
-      if (isObject(v)) addSystem(flat, v);
+      if (!this.plainSystem(k, flat)) {
+        const v = this.element(k, false);
+        if (isObject(v)) addSystem(flat, v);
+      }
       break;
     }
     return flat;
+  }
+
+  /**
+   * System in its everyday shape (children with distinct plain names, no text or attributes of its own): the same
+   * `flat.set` calls, in the same order, as `addSystem` over its JSON object, without building that object. False,
+   * with nothing added, for any other shape.
+   */
+  private plainSystem(el: RElement, flat: Map<string, FieldValue>): boolean {
+    if (!el.hasElement || this.hasText(el.kids) || this.anyAttrText(el.attrs)) return false;
+    const names: string[] = [];
+    for (const k of el.kids) {
+      if (!(k instanceof RElement)) continue;
+      if (k.name === '__proto__' || k.name === 'EventData' || k.name === 'UserData' || !PLAIN_NAME.test(k.name) || names.includes(k.name)) return false;
+      if (!k.hasElement) for (const a of k.attrs) if (a.name === '__proto__' || !PLAIN_NAME.test(a.name)) return false;
+      names.push(k.name);
+    }
+    for (const k of el.kids) {
+      if (!(k instanceof RElement)) continue;
+      if (k.hasElement) {
+        addSystemEntry(flat, k.name, this.element(k, false));
+        continue;
+      }
+      const text = this.hasText(k.kids);
+      if (!this.anyAttrText(k.attrs)) {
+        // element(): null when empty, else its content (never an object here).
+        flat.set(k.name, text ? (this.content(k.kids) as FieldValue) : null);
+        continue;
+      }
+      for (const a of k.attrs) if (this.hasText(a.parts)) flat.set(attrKey(k.name, a.name), this.content(a.parts) as FieldValue);
+      if (text) flat.set(k.name, this.contentBesideElements(k.kids) as FieldValue);
+    }
+    return true;
+  }
+
+  private anyAttrText(attrs: RAttr[]): boolean {
+    for (const a of attrs) if (this.hasText(a.parts)) return true;
+    return false;
   }
 
   /** Every part of `Event` but System, in element order, added to `flat` (which holds the System fields). */

@@ -87,7 +87,7 @@ export class Builder {
   }
 
   /** Like `content`, for the `#text` beside child elements: elements and empty values are ignored. */
-  private contentBesideElements(parts: RPart[]): JsonValue {
+  protected contentBesideElements(parts: RPart[]): JsonValue {
     const single = this.loneValue(parts);
     if (single !== undefined) {
       const v = this.scalar(single);
