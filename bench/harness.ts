@@ -70,6 +70,8 @@ export async function timeFn<T>(fn: () => T | Promise<T>, repeat = 3): Promise<{
 export interface CommandRun {
   ms: number;
   rssMiB: number;
+  /** User plus system CPU seconds of the process and its threads, where /usr/bin/time exists (else NaN). */
+  cpuS: number;
   status: number | null;
   stdout: string;
   stderr: string;
@@ -80,7 +82,7 @@ export function timeCommand(argv: string[], options: { repeat?: number; keepStdo
   const gnuTime = existsSync('/usr/bin/time');
   let best: CommandRun | undefined;
   for (let i = 0; i < (options.repeat ?? 2); i++) {
-    const full = gnuTime ? ['/usr/bin/time', '-f', '__RSS_KB__ %M', ...argv] : argv;
+    const full = gnuTime ? ['/usr/bin/time', '-f', '__RSS_KB__ %M %U %S', ...argv] : argv;
     const t0 = performance.now();
     const p = spawnSync(full[0]!, full.slice(1), {
       encoding: 'utf8',
@@ -88,13 +90,14 @@ export function timeCommand(argv: string[], options: { repeat?: number; keepStdo
       stdio: ['ignore', options.keepStdout ? 'pipe' : 'ignore', 'pipe'],
     });
     const ms = performance.now() - t0;
-    const m = /__RSS_KB__ (\d+)/.exec(p.stderr ?? '');
+    const m = /__RSS_KB__ (\d+) ([\d.]+) ([\d.]+)/.exec(p.stderr ?? '');
     const run: CommandRun = {
       ms,
       rssMiB: m ? Number(m[1]) / 1024 : 0,
+      cpuS: m ? Number(m[2]) + Number(m[3]) : NaN,
       status: p.status,
       stdout: p.stdout ?? '',
-      stderr: (p.stderr ?? '').replace(/__RSS_KB__ \d+\n?/, ''),
+      stderr: (p.stderr ?? '').replace(/__RSS_KB__ [\d.]+ [\d.]+ [\d.]+\n?/, ''),
     };
     if (!best || run.ms < best.ms) best = run;
   }

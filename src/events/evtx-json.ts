@@ -18,18 +18,21 @@ function textOf(v: Json | undefined): FieldValue {
   return v as FieldValue;
 }
 
-function addSystem(flat: Map<string, FieldValue>, system: JsonObject): void {
-  for (const [k, v] of Object.entries(system)) {
-    if (isObject(v)) {
-      const attrs = v['#attributes'];
-      if (isObject(attrs)) for (const [a, av] of Object.entries(attrs)) flat.set(`${k}_${a}`, av as FieldValue);
-      if ('#text' in v) flat.set(k, v['#text'] as FieldValue);
-    } else flat.set(k, v as FieldValue);
-  }
+export function addSystem(flat: Map<string, FieldValue>, system: JsonObject): void {
+  for (const [k, v] of Object.entries(system)) addSystemEntry(flat, k, v);
+}
+
+/** One `System` child: its attributes as `Element_Attribute`, its text (or value) under its own name. */
+export function addSystemEntry(flat: Map<string, FieldValue>, k: string, v: Json): void {
+  if (isObject(v)) {
+    const attrs = v['#attributes'];
+    if (isObject(attrs)) for (const [a, av] of Object.entries(attrs)) flat.set(`${k}_${a}`, av as FieldValue);
+    if ('#text' in v) flat.set(k, v['#text'] as FieldValue);
+  } else flat.set(k, v as FieldValue);
 }
 
 /** EventData: named values as they are; unnamed `Data` (`{"#text": [...]}`) as `Data`. */
-function addEventData(flat: Map<string, FieldValue>, data: Json): void {
+export function addEventData(flat: Map<string, FieldValue>, data: Json): void {
   if (!isObject(data)) {
     if (data !== null) flat.set('EventData', data as FieldValue);
     return;
@@ -50,7 +53,7 @@ function addEventData(flat: Map<string, FieldValue>, data: Json): void {
  * `UserData/LogFileCleared/Channel` is the log that was cleared (what rules test), not the System channel. Other
  * parts (RenderingInfo) only add names the event does not have.
  */
-function addLeaves(flat: Map<string, FieldValue>, obj: JsonObject, own?: Set<string>): void {
+export function addLeaves(flat: Map<string, FieldValue>, obj: JsonObject, own?: Set<string>): void {
   for (const [k, v] of Object.entries(obj)) {
     if (k === '#attributes') continue;
     const t = isObject(v) ? textOf(v) : (v as FieldValue);
@@ -80,6 +83,11 @@ export interface EventMetadata {
 export function systemMetadata(system: JsonObject): EventMetadata {
   const f = new Map<string, FieldValue>();
   addSystem(f, system);
+  return metadataOf(f);
+}
+
+/** The metadata of a flat view holding only the System fields (`addSystem` into an empty map). */
+export function metadataOf(f: ReadonlyMap<string, FieldValue>): EventMetadata {
   const str = (k: string) => (typeof f.get(k) === 'string' ? (f.get(k) as string) : undefined);
   const num = (k: string) => {
     const v = f.get(k);
@@ -125,17 +133,22 @@ export class EvtxJsonEvent implements EventRecord {
   get(field: string): FieldValue {
     const v = this.flat.get(field);
     if (v !== undefined || !field.includes('.')) return v;
-    let cur: Json | undefined = this.doc;
-    for (const part of field.split('.')) {
-      if (!isObject(cur)) return undefined;
-      cur = cur[part];
-    }
-    return isObject(cur) ? textOf(cur) : (cur as FieldValue);
+    return pathValue(this.doc, field);
   }
 
   entries(): Iterable<readonly [string, FieldValue]> {
     return this.flat.entries();
   }
+}
+
+/** A dotted path (`Event.System.Channel`) into the document: what `get` answers for a name the flat view lacks. */
+export function pathValue(doc: JsonObject, field: string): FieldValue {
+  let cur: Json | undefined = doc;
+  for (const part of field.split('.')) {
+    if (!isObject(cur)) return undefined;
+    cur = cur[part];
+  }
+  return isObject(cur) ? textOf(cur) : (cur as FieldValue);
 }
 
 /** The event of one evtx_dump JSON document, or undefined when the value is not one. */

@@ -87,7 +87,7 @@ export class Builder {
   }
 
   /** Like `content`, for the `#text` beside child elements: elements and empty values are ignored. */
-  private contentBesideElements(parts: RPart[]): JsonValue {
+  protected contentBesideElements(parts: RPart[]): JsonValue {
     const single = this.loneValue(parts);
     if (single !== undefined) {
       const v = this.scalar(single);
@@ -133,7 +133,7 @@ export class Builder {
     return this.body(el, inContainer);
   }
 
-  private dataValue(el: RElement): JsonValue {
+  protected dataValue(el: RElement): JsonValue {
     if (el.hasElement) return this.body(el, false);
     if (!this.hasText(el.kids)) return '';
     return this.content(el.kids);

@@ -81,6 +81,9 @@ export class MatchContext {
   private readonly values: FieldValue[];
   private readonly texts: Text[];
   private readonly lowers: Text[];
+  /** The slots read for the current event (each once: V stamps it), cleared at the next begin. */
+  private readonly touched: Int32Array;
+  private touchedCount = 0;
   private kwGen = 0;
   private spacedGen = 0;
   private spacedNames: Map<string, FieldValue> | undefined;
@@ -109,11 +112,27 @@ export class MatchContext {
     this.values = new Array<FieldValue>(n);
     this.texts = new Array<Text>(n);
     this.lowers = new Array<Text>(n);
+    this.touched = new Int32Array(n);
   }
 
   /** Start a new event; what was cached for the previous one is stale from here on. */
   begin(ev: EventRecord): void {
     this.ev = ev;
+    // Drop the previous event's values: a slot read only now and then would otherwise keep its text alive across
+    // many events, long enough for the garbage collector to move it (and the like of it, event after event) to the
+    // old generation, which then fills with garbage and costs full collections.
+    const touched = this.touched;
+    for (let i = 0; i < this.touchedCount; i++) {
+      const s = touched[i]!;
+      this.values[s] = undefined;
+      this.texts[s] = undefined;
+      this.lowers[s] = undefined;
+    }
+    this.touchedCount = 0;
+    this.kwJoined = '';
+    this.kwRaw = [];
+    this.kwLow = [];
+    this.spacedNames = undefined;
     if (++this.gen === 0xffffffff) {
       this.vStamp.fill(0);
       this.tStamp.fill(0);
@@ -126,6 +145,7 @@ export class MatchContext {
   V(slot: number): FieldValue {
     if (this.vStamp[slot] !== this.gen) {
       this.vStamp[slot] = this.gen;
+      this.touched[this.touchedCount++] = slot;
       this.values[slot] = this.table.readers[slot]!(this.ev, this);
     }
     return this.values[slot];

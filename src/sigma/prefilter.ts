@@ -121,13 +121,13 @@ class AnchorIndex {
     (node.ids ??= []).push(id);
   }
 
-  check(s: string, mark: Int32Array, stamp: number): void {
+  check(s: string, m: Marks): void {
     if (this.eq.size) {
       const l = this.eq.get(s);
-      if (l) for (const id of l) mark[id] = stamp;
+      if (l) for (const id of l) m.set(id);
     }
-    if (this.hasPrefix) walk(this.prefix, s, 0, 1, mark, stamp);
-    if (this.hasSuffix) walk(this.suffix, s, s.length - 1, -1, mark, stamp);
+    if (this.hasPrefix) walk(this.prefix, s, 0, 1, m);
+    if (this.hasSuffix) walk(this.suffix, s, s.length - 1, -1, m);
   }
 }
 
@@ -136,12 +136,33 @@ interface TrieNode {
   ids: number[] | null;
 }
 
-function walk(root: TrieNode, s: string, from: number, step: number, mark: Int32Array, stamp: number): void {
+function walk(root: TrieNode, s: string, from: number, step: number, m: Marks): void {
   let node: TrieNode | undefined = root;
   for (let i = from; i >= 0 && i < s.length; i += step) {
     node = node.next.get(s.charCodeAt(i));
     if (!node) return;
-    if (node.ids) for (const id of node.ids) mark[id] = stamp;
+    if (node.ids) for (const id of node.ids) m.set(id);
+  }
+}
+
+/**
+ * The entries marked for the current event, as a stamp per entry and as a list (each entry once), so the caller
+ * visits only those instead of testing every candidate.
+ */
+class Marks {
+  readonly mark: Int32Array;
+  readonly ids: Int32Array;
+  stamp = 0;
+  n = 0;
+  constructor(size: number) {
+    this.mark = new Int32Array(size);
+    this.ids = new Int32Array(size);
+  }
+  set(id: number): void {
+    if (this.mark[id] !== this.stamp) {
+      this.mark[id] = this.stamp;
+      this.ids[this.n++] = id;
+    }
   }
 }
 
@@ -229,7 +250,7 @@ class SlotScanner {
     return (this.frozen = t);
   }
 
-  scan(s: string, mark: Int32Array, stamp: number): void {
+  scan(s: string, m: Marks): void {
     const t = this.tables();
     const n = s.length;
     let c1 = n > 0 ? s.charCodeAt(0) : 0;
@@ -238,16 +259,16 @@ class SlotScanner {
       const c0 = c1;
       c1 = c2;
       c2 = i + 2 < n ? s.charCodeAt(i + 2) : -1;
-      if (t.singlesUsed && t.singles[c0] === 1) this.hits(t, single(c0), s, i, -2, mark, stamp);
+      if (t.singlesUsed && t.singles[c0] === 1) this.hits(t, single(c0), s, i, -2, m);
       if (i + 1 >= n) continue;
       const p = pair(c0, c1);
-      if (t.duosUsed && t.duoPairs[p] === 1) this.hits(t, duo(c0, c1), s, i, -2, mark, stamp);
-      if (c2 >= 0 && t.gramPairs[p] === 1) this.hits(t, gram3(c0, c1, c2), s, i, i + 3 < n ? s.charCodeAt(i + 3) : -1, mark, stamp);
+      if (t.duosUsed && t.duoPairs[p] === 1) this.hits(t, duo(c0, c1), s, i, -2, m);
+      if (c2 >= 0 && t.gramPairs[p] === 1) this.hits(t, gram3(c0, c1, c2), s, i, i + 3 < n ? s.charCodeAt(i + 3) : -1, m);
     }
   }
 
   /** Literals filed under `key`, tried at text position `i`; `next` is the text's character after the gram. */
-  private hits(t: Tables, key: number, s: string, i: number, next: number, mark: Int32Array, stamp: number): void {
+  private hits(t: Tables, key: number, s: string, i: number, next: number, m: Marks): void {
     let slot = (Math.imul(key, 0x9e3779b1) >>> t.shift) & t.mask;
     for (;;) {
       const k = t.keys[slot]!;
@@ -260,7 +281,7 @@ class SlotScanner {
       if (after !== -1 && next !== -2 && after !== next) continue;
       const entry = this.entries[e]!;
       const from = i - entry.at;
-      if (from >= 0 && s.startsWith(entry.lit, from)) for (const id of entry.ids) mark[id] = stamp;
+      if (from >= 0 && s.startsWith(entry.lit, from)) for (const id of entry.ids) m.set(id);
     }
   }
 }
@@ -297,25 +318,24 @@ const pair = (a: number, b: number) => (Math.imul(a, 0x9e37) + b) & 0xffff;
 
 /**
  * The prefilter of one candidate list: which entries always run, and the scanners that mark the others.
- * `select` returns the list positions to evaluate for the current event, in list order.
+ * `run` marks the entries to evaluate for the current event and lists them, in list order, in `selected`.
  */
 export class Prefilter {
-  private readonly always: Uint8Array;
+  /** Entries with no requirement, in list order. */
+  private readonly always: number[] = [];
   /** Scanners by slot, and the same as parallel arrays for the per-event loop (no iterator allocation). */
   private readonly scanners = new Map<number, { anchors: AnchorIndex | undefined; scanner: SlotScanner | undefined }>();
   private slotList: number[] = [];
   private scannerList: { anchors: AnchorIndex | undefined; scanner: SlotScanner | undefined }[] = [];
-  private readonly mark: Int32Array;
-  private stamp = 0;
+  private readonly marks: Marks;
   readonly size: number;
 
   constructor(requirements: readonly Requirement[]) {
     this.size = requirements.length;
-    this.always = new Uint8Array(this.size);
-    this.mark = new Int32Array(this.size);
+    this.marks = new Marks(this.size);
     requirements.forEach((r, id) => {
       if (!r) {
-        this.always[id] = 1;
+        this.always.push(id);
         return;
       }
       for (const [slot, a] of r) {
@@ -329,28 +349,55 @@ export class Prefilter {
     this.scannerList = [...this.scanners.values()];
   }
 
-  /** Mark the entries whose literals occur in this event (the context has begun the event). */
-  run(c: MatchContext): void {
-    const stamp = ++this.stamp;
+  /**
+   * Mark the entries whose literals occur in this event (the context has begun the event), with those that always
+   * run; returns how many, listed in list order in `selected` (valid until the next run).
+   */
+  run(c: MatchContext): number {
+    const m = this.marks;
+    m.stamp++;
+    m.n = 0;
+    for (const id of this.always) m.set(id);
     const slots = this.slotList;
     for (let i = 0; i < slots.length; i++) {
       const x = c.L(slots[i]!);
       if (x === undefined) continue;
       const { anchors, scanner } = this.scannerList[i]!;
       if (typeof x === 'string') {
-        anchors?.check(x, this.mark, stamp);
-        scanner?.scan(x, this.mark, stamp);
+        anchors?.check(x, m);
+        scanner?.scan(x, m);
       } else {
         for (const s of x) {
-          anchors?.check(s, this.mark, stamp);
-          scanner?.scan(s, this.mark, stamp);
+          anchors?.check(s, m);
+          scanner?.scan(s, m);
         }
       }
     }
+    // Rules run in list order (their load order), as without the prefilter; a short list is insertion sorted.
+    const ids = m.ids;
+    if (m.n > 64) {
+      ids.subarray(0, m.n).sort();
+      return m.n;
+    }
+    for (let i = 1; i < m.n; i++) {
+      const v = ids[i]!;
+      let j = i - 1;
+      while (j >= 0 && ids[j]! > v) {
+        ids[j + 1] = ids[j]!;
+        j--;
+      }
+      ids[j + 1] = v;
+    }
+    return m.n;
+  }
+
+  /** The entries to evaluate after `run`, in list order: the first `run()` of them. */
+  get selected(): Int32Array {
+    return this.marks.ids;
   }
 
   /** Whether entry `id` must be evaluated for the event of the last `run`. */
   wanted(id: number): boolean {
-    return this.always[id] === 1 || this.mark[id] === this.stamp;
+    return this.marks.mark[id] === this.marks.stamp;
   }
 }

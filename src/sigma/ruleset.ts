@@ -164,10 +164,10 @@ export class RuleSet {
 
   private run(list: readonly Placement[], ev: EventRecord, c: MatchContext, stamp: number, out: RuleMatch[] | undefined): RuleMatch[] | undefined {
     const pf = this.prefilterOf(list);
-    pf?.run(c);
-    for (let i = 0; i < list.length; i++) {
-      if (pf && !pf.wanted(i)) continue;
-      const p = list[i]!;
+    const n = pf ? pf.run(c) : list.length;
+    const selected = pf?.selected;
+    for (let k = 0; k < n; k++) {
+      const p = list[selected ? selected[k]! : k]!;
       if (!p.matcher.fn(c)) continue;
       // A rule placed on two sources an event belongs to (its channel and its provider, say) fires once.
       if (this.fired[p.rule.index] === stamp) continue;
