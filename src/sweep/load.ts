@@ -1,0 +1,104 @@
+/**
+ * The file side of sweep's inputs other than the evidence: YARA rule files and folders (ours in rules/yara, then
+ * --yara), planned into worker shares with the verdict cache, and IOC lists (--iocs files or folders). Every file that
+ * cannot be read or used is a counted warning naming it; the rest still load.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, extname, join } from 'node:path';
+import type { Diagnostics } from '../core/diagnostics.js';
+import { packageRoot } from '../sources/rule-files.js';
+import { walkInputs } from '../sources/walk.js';
+import { isHashList, parseFilenameIocs, parseHashIocs, type FilenameIoc, type HashIoc } from './iocs.js';
+import { EXTERNALS } from './filetype.js';
+import { cacheDir, VerdictCache, verdictKey } from './yara/cache.js';
+import { checkRuleText, engineVersion } from './yara/engine.js';
+import { planYara, type RuleFileText, type YaraPlan } from './yara/plan.js';
+
+export const YARA_FILE = /\.(yar|yara)$/i;
+/** Rule files and IOC lists larger than this are not read (signature-base's largest rule file is 1 MiB). */
+const MAX_RULE_FILE = 16 << 20;
+
+export const builtinYaraPath = () => join(packageRoot(), 'rules', 'yara');
+
+function readTexts(paths: readonly string[], accept: (p: string) => boolean, what: string, diagnostics: Diagnostics): { path: string; text: string }[] {
+  const out: { path: string; text: string }[] = [];
+  for (const f of walkInputs(paths, { diagnostics, accept, maxSize: MAX_RULE_FILE })) {
+    try {
+      out.push({ path: f.path, text: readFileSync(f.path, 'utf8') });
+    } catch (err) {
+      diagnostics.warn(what === 'rule' ? 'RULE_INVALID' : 'INPUT_UNREADABLE', `cannot read this ${what} file: ${(err as Error).message.replace(/^[A-Z]+: /, '')}`, f.path);
+    }
+  }
+  return out;
+}
+
+export interface YaraLoad {
+  plan: YaraPlan;
+  /** Files read, and how many verdicts came from the cache. */
+  cached: number;
+  checked: number;
+}
+
+/** Read, check (through the cache) and plan the YARA rules under `paths` for `shards` workers. */
+export function loadYara(paths: readonly string[], shards: number, env: NodeJS.ProcessEnv, diagnostics: Diagnostics): YaraLoad {
+  const texts: RuleFileText[] = readTexts(paths, (p) => YARA_FILE.test(p), 'rule', diagnostics).map((t) => ({
+    ...t,
+    label: basename(t.path, extname(t.path)),
+  }));
+  const engine = engineVersion();
+  const cache = new VerdictCache(cacheDir(env));
+  let cached = 0;
+  let checked = 0;
+  const plan = planYara(
+    texts,
+    {
+      shards,
+      check(file) {
+        const key = verdictKey(engine, EXTERNALS, file.text);
+        const known = cache.get(key);
+        if (known !== undefined) {
+          cached++;
+          return known;
+        }
+        checked++;
+        const verdict = checkRuleText(file.text);
+        cache.set(key, verdict);
+        return verdict;
+      },
+    },
+    diagnostics,
+  );
+  cache.save();
+  return { plan, cached, checked };
+}
+
+/** The built-in YARA rules' folder when it exists (the rules/yara pack ships with the detectors). */
+export function builtinYaraPaths(): string[] {
+  const p = builtinYaraPath();
+  return existsSync(p) ? [p] : [];
+}
+
+export interface IocLoad {
+  hashes: HashIoc[];
+  filenames: FilenameIoc[];
+  files: number;
+  failed: number;
+}
+
+/** IOC lists: each file is a hash list or a file-name list, told apart by its first entry. */
+export function loadIocs(paths: readonly string[], diagnostics: Diagnostics): IocLoad {
+  const out: IocLoad = { hashes: [], filenames: [], files: 0, failed: 0 };
+  for (const { path, text } of readTexts(paths, (p) => /\.(txt|csv|ioc|iocs)$/i.test(p), 'IOC', diagnostics)) {
+    const parsed = isHashList(text) ? parseHashIocs(text, path) : parseFilenameIocs(text, path);
+    for (const p of parsed.problems) diagnostics.warn('INPUT_RECORD', `line ${p.line}: ${p.message}; line skipped`, path);
+    if (parsed.iocs.length === 0) {
+      out.failed++;
+      diagnostics.warn('INPUT_FORMAT', 'no indicator in this file (expected HASH;COMMENT or REGEX;SCORE lines)', path);
+      continue;
+    }
+    out.files++;
+    if (isHashList(text)) out.hashes.push(...(parsed.iocs as HashIoc[]));
+    else out.filenames.push(...(parsed.iocs as FilenameIoc[]));
+  }
+  return out;
+}
