@@ -79,7 +79,12 @@ export class FileScanner {
     const out: Finding[] = [];
     if (!this.yara.empty) {
       const externals = externalsOf(facts.path, bytes, this.accounts.get(uid) ?? String(uid));
-      const matches = this.yara.scan(bytes, externals);
+      let matches: ReturnType<YaraScanner['scan']> = [];
+      try {
+        matches = this.yara.scan(bytes, externals);
+      } catch (err) {
+        post({ t: 'warning', code: 'INPUT_FORMAT', message: `YARA-X could not scan this file: ${(err as Error).message.split('\n')[0]}`, file: facts.path });
+      }
       for (const m of this.pending.splice(0)) post(m);
       for (const m of matches) out.push(yaraFinding(m, this.settings.origins[m.ruleIdentifier], bytes, facts, v));
     }

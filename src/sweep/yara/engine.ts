@@ -48,6 +48,22 @@ function firstLine(message: string): string {
   return message.split('\n')[0]!.slice(0, 300);
 }
 
+/**
+ * The binding reads a variable's text as an integer when it looks like one (`123`, `-4`, `+5`) and as a boolean for
+ * `true`/`false`, and then refuses it for a string variable. Such values (a file named `1234`) get a trailing space,
+ * so the scan runs; a rule comparing `filename == "1234"` would miss that file (documented in docs/sweep.md).
+ */
+export function bindingSafe(externals: Externals): Externals {
+  let out: Externals | undefined;
+  for (const [k, v] of Object.entries(externals) as [keyof Externals, string][]) {
+    if (/^[+-]?\d+$/.test(v) || v === 'true' || v === 'false') {
+      out ??= { ...externals };
+      out[k] = `${v} `;
+    }
+  }
+  return out ?? externals;
+}
+
 interface Compiled {
   group: RuleGroup;
   rules: YaraX | undefined;
@@ -73,12 +89,14 @@ export class YaraScanner {
     for (const c of this.compiled) if (!c.group.gate) this.rulesOf(c);
   }
 
+  /** Every match of this worker's rules on `bytes`. Throws when the engine refuses the scan (the caller reports it). */
   scan(bytes: Buffer, externals: Externals): RuleMatch[] {
     const out: RuleMatch[] = [];
+    const vars = bindingSafe(externals);
     for (const c of this.compiled) {
       if (c.group.gate && !passesGate(bytes, c.group.gate)) continue;
       const rules = this.rulesOf(c);
-      if (rules) out.push(...rules.scan(bytes, externals));
+      if (rules) out.push(...rules.scan(bytes, vars));
     }
     return out;
   }

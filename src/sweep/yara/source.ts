@@ -204,40 +204,66 @@ function blankComments(s: string): string {
 }
 
 /**
- * A magic-number gate: the rule can only match a file whose first bytes are `value` read as an unsigned integer of
- * `width` bytes (little-endian unless `bigEndian`). Key examples: `u16le:0x5a4d` (MZ), `u32le:0x464c457f` (ELF).
+ * A magic-number gate: the rule can only match a file whose first `width` bytes, read as an unsigned integer
+ * (little-endian unless `bigEndian`), are one of `values`. Key examples: `u16le:0x5a4d` (MZ), `u16le:0x457f|0x5a4d`.
  */
 export interface Gate {
   key: string;
   width: 1 | 2 | 4;
   bigEndian: boolean;
-  value: number;
+  values: number[];
 }
 
 const MAGIC = /^(?:uint(8|16|32)(be)?\s*\(\s*0\s*\)\s*==\s*(0x[0-9a-fA-F]+|\d+)|(0x[0-9a-fA-F]+|\d+)\s*==\s*uint(8|16|32)(be)?\s*\(\s*0\s*\))$/;
 
 /**
- * The gate a condition starts behind, if any: a top-level conjunct comparing the first bytes of the file with a
- * constant, with no top-level `or` (which would let the rule match without it). `uint16(0) == 0x5a4d and …` is gated
- * on MZ; `uint16(0) == 0x5a4d and $a or $b` is not (and binds tighter than or).
+ * The gate a condition stands behind, if any: a conjunct at the top level (or inside parenthesised conjunctions)
+ * comparing the first bytes of the file with a constant, or a parenthesised `or` of such comparisons of one width;
+ * no top-level `or` may let the rule match without it. `uint16(0) == 0x5a4d and …` is gated on MZ;
+ * `uint16(0) == 0x5a4d and $a or $b` is not (and binds tighter than or).
  */
 export function gateOf(condition: string): Gate | undefined {
-  const parts = conjuncts(stripParens(condition.trim()));
-  if (!parts) return undefined;
-  for (const p of parts) {
-    const m = MAGIC.exec(stripParens(p.trim()));
-    if (!m) continue;
-    const bits = Number(m[1] ?? m[5]);
-    const big = (m[2] ?? m[6]) === 'be';
-    const value = Number(m[3] ?? m[4]);
-    if (!Number.isSafeInteger(value) || value >= 2 ** bits) return undefined;
-    const width = (bits / 8) as 1 | 2 | 4;
-    return { key: `u${bits}${big && bits > 8 ? 'be' : 'le'}:0x${value.toString(16)}`, width, bigEndian: big, value };
+  for (const p of flatConjuncts(condition)) {
+    const g = magicOf(p) ?? magicSetOf(p);
+    if (g) return g;
   }
   return undefined;
 }
 
-/** Does `bytes` start with the gate's magic number? */
+function flatConjuncts(expr: string, depth = 0): string[] {
+  const parts = conjuncts(stripParens(expr.trim()));
+  if (!parts) return [];
+  if (parts.length === 1 || depth > 8) return parts;
+  return parts.flatMap((p) => {
+    const inner = stripParens(p.trim());
+    const sub = conjuncts(inner);
+    return sub && sub.length > 1 ? flatConjuncts(inner, depth + 1) : [p];
+  });
+}
+
+function magicOf(expr: string): Gate | undefined {
+  const m = MAGIC.exec(stripParens(expr.trim()));
+  if (!m) return undefined;
+  const bits = Number(m[1] ?? m[5]);
+  const big = (m[2] ?? m[6]) === 'be' && bits > 8;
+  const value = Number(m[3] ?? m[4]);
+  if (!Number.isSafeInteger(value) || value >= 2 ** bits) return undefined;
+  return { key: `u${bits}${big ? 'be' : 'le'}:0x${value.toString(16)}`, width: (bits / 8) as 1 | 2 | 4, bigEndian: big, values: [value] };
+}
+
+/** `(uint16(0) == 0x5a4d or uint16(0) == 0x457f)`: one gate passing either value. */
+function magicSetOf(expr: string): Gate | undefined {
+  const alts = disjuncts(stripParens(expr.trim()));
+  if (!alts || alts.length < 2) return undefined;
+  const gates = alts.map(magicOf);
+  const first = gates[0];
+  if (!first || gates.some((g) => !g || g.width !== first.width || g.bigEndian !== first.bigEndian)) return undefined;
+  const values = [...new Set(gates.flatMap((g) => g!.values))].sort((a, b) => a - b);
+  const prefix = first.key.slice(0, first.key.indexOf(':') + 1);
+  return { key: prefix + values.map((v) => `0x${v.toString(16)}`).join('|'), width: first.width, bigEndian: first.bigEndian, values };
+}
+
+/** Does `bytes` start with one of the gate's magic numbers? */
 export function passesGate(bytes: Uint8Array, gate: Gate): boolean {
   if (bytes.length < gate.width) return false;
   let v = 0;
@@ -245,7 +271,7 @@ export function passesGate(bytes: Uint8Array, gate: Gate): boolean {
     const b = bytes[gate.bigEndian ? k : gate.width - 1 - k]!;
     v = v * 256 + b;
   }
-  return v === gate.value;
+  return gate.values.includes(v);
 }
 
 /** Parentheses that wrap the whole expression, removed. */
@@ -270,6 +296,15 @@ function matchingParen(s: string, open: number): number {
 
 /** Top-level `and` operands, or undefined when a top-level `or` (or something this scan cannot follow) is present. */
 function conjuncts(s: string): string[] | undefined {
+  return splitTop(s, 'and', 'or');
+}
+
+/** Top-level `or` operands, or undefined when a top-level `and` is present. */
+function disjuncts(s: string): string[] | undefined {
+  return splitTop(s, 'or', 'and');
+}
+
+function splitTop(s: string, on: string, refuse: string): string[] | undefined {
   const out: string[] = [];
   let depth = 0;
   let from = 0;
@@ -288,10 +323,10 @@ function conjuncts(s: string): string[] | undefined {
     else if (depth === 0 && /[a-z]/.test(c) && (i === 0 || !/[A-Za-z0-9_$#@!]/.test(s[i - 1]!))) {
       IDENT.lastIndex = i;
       const w = IDENT.exec(s)![0];
-      if (w === 'or') return undefined;
-      if (w === 'and') {
+      if (w === refuse) return undefined;
+      if (w === on) {
         out.push(s.slice(from, i));
-        from = i + 3;
+        from = i + on.length;
       }
       i += w.length;
       continue;
