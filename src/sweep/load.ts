@@ -5,12 +5,13 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
-import type { Diagnostics } from '../core/diagnostics.js';
+import { Diagnostics } from '../core/diagnostics.js';
 import { packageRoot } from '../sources/rule-files.js';
 import { walkInputs } from '../sources/walk.js';
 import { isHashList, parseFilenameIocs, parseHashIocs, type FilenameIoc, type HashIoc } from './iocs.js';
 import { EXTERNALS } from './filetype.js';
-import { cacheDir, VerdictCache, verdictKey } from './yara/cache.js';
+import { createHash } from 'node:crypto';
+import { cacheDir, readPlan, VerdictCache, verdictKey, writePlan } from './yara/cache.js';
 import { checkRuleText, engineVersion } from './yara/engine.js';
 import { planYara, type RuleFileText, type YaraPlan } from './yara/plan.js';
 
@@ -34,9 +35,16 @@ function readTexts(paths: readonly string[], accept: (p: string) => boolean, wha
 
 export interface YaraLoad {
   plan: YaraPlan;
-  /** Files read, and how many verdicts came from the cache. */
+  /** Files whose verdict came from the cache, files checked now; whether the whole plan came from the cache. */
   cached: number;
   checked: number;
+  planCached: boolean;
+}
+
+/** A cached plan with the warnings its making raised, given again on every run that uses it. */
+interface StoredPlan {
+  plan: YaraPlan;
+  warnings: { code: string; message: string; file?: string }[];
 }
 
 /** Read, check (through the cache) and plan the YARA rules under `paths` for `shards` workers. */
@@ -46,7 +54,23 @@ export function loadYara(paths: readonly string[], shards: number, env: NodeJS.P
     label: basename(t.path, extname(t.path)),
   }));
   const engine = engineVersion();
-  const cache = new VerdictCache(cacheDir(env));
+  const dir = cacheDir(env);
+  const planKey = createHash('sha256').update(`${engine}\0${EXTERNALS.join(',')}\0${shards}\0`);
+  for (const t of texts) planKey.update(`${t.path}\0${t.label}\0${t.text.length}\0`).update(t.text);
+  const key = planKey.digest('hex');
+  const stored = readPlan<StoredPlan>(dir, key);
+  if (stored?.plan?.shards && Array.isArray(stored.warnings)) {
+    for (const w of stored.warnings) diagnostics.warn(w.code, w.message, w.file);
+    return { plan: stored.plan, cached: texts.length, checked: 0, planCached: true };
+  }
+  // The plan's own warnings (files that do not compile) are kept with it, to be given again when it is reused.
+  const warnings: StoredPlan['warnings'] = [];
+  const planning = new Diagnostics();
+  planning.onWarning((w) => {
+    warnings.push(w);
+    diagnostics.warn(w.code, w.message, w.file);
+  });
+  const cache = new VerdictCache(dir);
   let cached = 0;
   let checked = 0;
   const plan = planYara(
@@ -66,10 +90,11 @@ export function loadYara(paths: readonly string[], shards: number, env: NodeJS.P
         return verdict;
       },
     },
-    diagnostics,
+    planning,
   );
   cache.save();
-  return { plan, cached, checked };
+  writePlan(dir, key, { plan, warnings } satisfies StoredPlan);
+  return { plan, cached, checked, planCached: false };
 }
 
 /** The built-in YARA rules' folder when it exists (the rules/yara pack ships with the detectors). */

@@ -63,7 +63,8 @@ export async function runSweep(o: SweepRunOptions): Promise<SweepResult> {
   const iocs = loadIocs(o.iocs, d);
   const rulePaths = [...(o.builtin ? builtinYaraPaths() : []), ...o.yara];
   const ruleBytes = sizeOf(rulePaths);
-  const shares = threads > 1 && ruleBytes > SHARE_RULES_ABOVE ? threads : 1;
+  const shareAbove = Number(o.env['HARDNUT_SHARE_RULES_ABOVE'] ?? SHARE_RULES_ABOVE);
+  const shares = threads > 1 && ruleBytes > shareAbove ? threads : 1;
   const yara = loadYara(rulePaths, shares, o.env, d);
   const plan = yara.plan;
 

@@ -90,7 +90,10 @@ const asRoot = process.getuid?.() === 0;
 
 describe('hardnut sweep', () => {
   const s = setup();
-  const run = hardnut(['sweep', s.web, '--yara', s.rules, '--iocs', s.iocs, '--max-size', '4096', '--format', 'jsonl', '--no-case', '--threads', '2']);
+  // The verdict and plan cache of these runs stays in the test's folder.
+  const env = { XDG_CACHE_HOME: join(s.dir, 'cache') };
+  const hn = (args: string[]) => hardnut(args, { env });
+  const run = hn(['sweep', s.web, '--yara', s.rules, '--iocs', s.iocs, '--max-size', '4096', '--format', 'jsonl', '--no-case', '--threads', '2']);
   const found = rows(run.stdout);
   const on = (name: string) => found.filter((f) => f.path.endsWith(name));
 
@@ -117,6 +120,11 @@ describe('hardnut sweep', () => {
   it('names the rule file that does not compile and counts it; the good one still ran', () => {
     expect(run.stderr).toMatch(/broken\.yar: YARA rules do not compile: .*undefined_string/);
     expect(run.stderr).toMatch(/rules: 3 loaded, 1 not loaded/);
+    // Run again: the plan now comes from the cache, and the bad file is still named and counted.
+    const again = hn(['sweep', s.web, '--yara', s.rules, '--no-case', '--format', 'jsonl']);
+    expect(readdirSync(join(s.dir, 'cache', 'hardnut')).some((f) => f.startsWith('yara-plan-'))).toBe(true);
+    expect(again.stderr).toMatch(/broken\.yar: YARA rules do not compile: .*undefined_string/);
+    expect(again.stderr).toMatch(/rules: 3 loaded, 1 not loaded/);
   });
 
   it('gives a YARA match below score 60 the medium floor, keeping its own score', () => {
@@ -155,17 +163,17 @@ describe('hardnut sweep', () => {
   });
 
   it('exits 1 with findings at --fail-level, 2 for a missing path or nothing to sweep with', () => {
-    expect(hardnut(['sweep', s.web, '--yara', s.rules, '--no-case', '--fail-level', 'medium', '--format', 'jsonl']).status).toBe(1);
-    expect(hardnut(['sweep', s.web, '--yara', s.rules, '--no-case', '--fail-level', 'critical', '--format', 'jsonl']).status).toBe(0);
-    const missing = hardnut(['sweep', join(s.dir, 'nope'), '--no-case']);
+    expect(hn(['sweep', s.web, '--yara', s.rules, '--no-case', '--fail-level', 'medium', '--format', 'jsonl']).status).toBe(1);
+    expect(hn(['sweep', s.web, '--yara', s.rules, '--no-case', '--fail-level', 'critical', '--format', 'jsonl']).status).toBe(0);
+    const missing = hn(['sweep', join(s.dir, 'nope'), '--no-case']);
     expect(missing.status).toBe(2);
     expect(missing.stderr).toMatch(/nope: no such file or folder/);
-    expect(hardnut(['sweep', s.web, '--yara', join(s.dir, 'nope.yar'), '--no-case']).status).toBe(2);
-    expect(hardnut(['sweep', s.web, '--no-builtin', '--no-case']).status).toBe(2);
+    expect(hn(['sweep', s.web, '--yara', join(s.dir, 'nope.yar'), '--no-case']).status).toBe(2);
+    expect(hn(['sweep', s.web, '--no-builtin', '--no-case']).status).toBe(2);
   });
 
   it('leaves out what --exclude matches, by name or by path', () => {
-    const r = hardnut(['sweep', s.web, '--yara', s.rules, '--no-case', '--format', 'jsonl', '--exclude', 'uploads', '--exclude', '*.txt']);
+    const r = hn(['sweep', s.web, '--yara', s.rules, '--no-case', '--format', 'jsonl', '--exclude', 'uploads', '--exclude', '*.txt']);
     const paths = rows(r.stdout).map((f) => f.path);
     expect(paths.some((p) => p.includes('/uploads/'))).toBe(false);
     expect(paths.some((p) => p.endsWith('low.txt'))).toBe(false);
@@ -173,14 +181,14 @@ describe('hardnut sweep', () => {
   });
 
   it('finds the same in one thread as in two', () => {
-    const one = hardnut(['sweep', s.web, '--yara', s.rules, '--iocs', s.iocs, '--max-size', '4096', '--format', 'jsonl', '--no-case', '--threads', '1']);
+    const one = hn(['sweep', s.web, '--yara', s.rules, '--iocs', s.iocs, '--max-size', '4096', '--format', 'jsonl', '--no-case', '--threads', '1']);
     const key = (f: Row) => `${f.path} ${f.rule.id}`;
     expect(rows(one.stdout).map(key).sort()).toEqual(found.map(key).sort());
   });
 
   it('records the run and its findings in the case store', () => {
     const kase = join(s.dir, 'case.duckdb');
-    const r = hardnut(['sweep', s.web, '--yara', s.rules, '--case', kase, '--format', 'jsonl']);
+    const r = hn(['sweep', s.web, '--yara', s.rules, '--case', kase, '--format', 'jsonl']);
     expect(r.status).toBe(0);
     expect(readdirSync(s.dir)).toContain('case.duckdb');
   });

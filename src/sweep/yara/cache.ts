@@ -8,7 +8,7 @@
  * read or written, every file is simply checked again, and nothing else changes.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
@@ -71,5 +71,39 @@ export class VerdictCache {
     } catch {
       // an unwritable cache only costs the next run the checks again
     }
+  }
+}
+
+/** Plans kept on disk (each is about the size of its rule texts). */
+const MAX_PLANS = 4;
+
+/**
+ * A whole plan (yara/plan.ts) by the key of everything it was made from, so a run over the same rules skips reading
+ * their layout again. Stored one file a plan, the oldest removed past MAX_PLANS. Unreadable or unwritable: undefined.
+ */
+export function readPlan<T>(dir: string | undefined, key: string): T | undefined {
+  if (!dir) return undefined;
+  try {
+    return JSON.parse(readFileSync(join(dir, `yara-plan-${key}.json`), 'utf8')) as T;
+  } catch {
+    return undefined;
+  }
+}
+
+export function writePlan(dir: string | undefined, key: string, plan: unknown): void {
+  if (!dir) return;
+  try {
+    mkdirSync(dir, { recursive: true });
+    const tmp = join(dir, `yara-plan-${key}.json.${process.pid}.tmp`);
+    writeFileSync(tmp, JSON.stringify(plan));
+    renameSync(tmp, join(dir, `yara-plan-${key}.json`));
+    const old = readdirSync(dir)
+      .filter((f) => /^yara-plan-[0-9a-f]{64}\.json$/.test(f))
+      .map((f) => ({ f, t: statSync(join(dir, f)).mtimeMs }))
+      .sort((a, b) => b.t - a.t)
+      .slice(MAX_PLANS);
+    for (const { f } of old) rmSync(join(dir, f), { force: true });
+  } catch {
+    // no cache: the next run plans again
   }
 }
