@@ -16,6 +16,8 @@ import { checkRuleText, engineVersion } from './yara/engine.js';
 import { planYara, type RuleFileText, type YaraPlan } from './yara/plan.js';
 
 export const YARA_FILE = /\.(yar|yara)$/i;
+/** Changes whenever the planner or the plan's shape does, so a plan made by older code is never reused. */
+const PLAN_FORMAT = 'plan-4';
 /** Rule files and IOC lists larger than this are not read (signature-base's largest rule file is 1 MiB). */
 const MAX_RULE_FILE = 16 << 20;
 
@@ -55,7 +57,7 @@ export function loadYara(paths: readonly string[], shards: number, env: NodeJS.P
   }));
   const engine = engineVersion();
   const dir = cacheDir(env);
-  const planKey = createHash('sha256').update(`${engine}\0${EXTERNALS.join(',')}\0${shards}\0`);
+  const planKey = createHash('sha256').update(`${PLAN_FORMAT}\0${engine}\0${EXTERNALS.join(',')}\0${shards}\0`);
   for (const t of texts) planKey.update(`${t.path}\0${t.label}\0${t.text.length}\0`).update(t.text);
   const key = planKey.digest('hex');
   const stored = readPlan<StoredPlan>(dir, key);

@@ -33,6 +33,8 @@ export interface SweepTask {
    * problems and counts. Workers holding other shares of the rules only add their YARA matches.
    */
   primary: boolean;
+  /** Which of this worker's optional rules to compile (their literals occur in some file of the sweep). */
+  optional: number[];
 }
 
 export type SweepMessage =

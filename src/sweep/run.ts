@@ -8,7 +8,7 @@
  * worker that meets a copy of a file it has seen (same SHA-256) gives its findings again without scanning it.
  */
 import { availableParallelism } from 'node:os';
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, fstatSync, constants } from 'node:fs';
 import { Diagnostics } from '../core/diagnostics.js';
 import type { Finding } from '../findings/finding.js';
 import type { Progress } from '../sinks/progress.js';
@@ -18,6 +18,8 @@ import { WorkerPool } from '../workers/pool.js';
 import { accountsOf } from './filetype.js';
 import { excludeMatcher } from './glob.js';
 import { builtinYaraPaths, loadIocs, loadYara } from './load.js';
+import { LiteralSet } from './yara/prefilter.js';
+import type { YaraPlan } from './yara/plan.js';
 import type { SweepFile, SweepMessage, SweepSettings, SweepTask } from './protocol.js';
 
 /** Rule text above which the rules are shared out between workers rather than compiled by each (compiling 1 MiB of
@@ -50,6 +52,9 @@ export interface SweepResult {
   notScanned: number;
   yaraRules: number;
   gatedRules: number;
+  /** Rules compiled only if one of their literals occurs in some file, and how many did. */
+  optionalRules: number;
+  optionalCompiled: number;
   yaraFiles: { loaded: number; failed: number; cached: number };
   iocs: { hashes: number; filenames: number; files: number; failed: number };
   detectors: boolean;
@@ -88,6 +93,8 @@ export async function runSweep(o: SweepRunOptions): Promise<SweepResult> {
   const files = [...walkInputs(o.paths, { diagnostics: d, maxSize: o.maxSize, ...(exclude ? { exclude } : {}) })];
   const batches = batchesOf(files);
   o.progress.addTotal(files.reduce((n, f) => n + f.size, 0));
+  // While the workers compile the rules every file needs, find which optional rules any file can match.
+  const optional = chooseOptional(plan, files, o.maxSize);
 
   const result: SweepResult = {
     files: 0,
@@ -96,6 +103,8 @@ export async function runSweep(o: SweepRunOptions): Promise<SweepResult> {
     notScanned: 0,
     yaraRules: plan.rules,
     gatedRules: plan.gatedRules,
+    optionalRules: plan.shards.reduce((n, sh) => n + sh.optional.length, 0),
+    optionalCompiled: optional.reduce((n, l) => n + l.length, 0),
     yaraFiles: { loaded: plan.files, failed: plan.failed, cached: yara.cached },
     iocs: { hashes: iocs.hashes.length, filenames: iocs.filenames.length, files: iocs.files, failed: iocs.failed },
     detectors: o.builtin,
@@ -125,7 +134,7 @@ export async function runSweep(o: SweepRunOptions): Promise<SweepResult> {
   await Promise.all(
     pools.map((pool, k) => {
       // With shares, every pool sees every batch; the batch's primary is chosen round robin.
-      const tasks = batches.map((b, i): SweepTask => ({ files: b, primary: pools.length === 1 || i % pools.length === k }));
+      const tasks = batches.map((b, i): SweepTask => ({ files: b, primary: pools.length === 1 || i % pools.length === k, optional: optional[k] ?? [] }));
       return pool.run(tasks, onMessage, (f) => {
         if (!f.task.primary) {
           d.warn('INTERNAL', `a worker failed; part of the YARA rules did not run on ${f.task.files.length} files: ${f.error}`);
@@ -137,6 +146,45 @@ export async function runSweep(o: SweepRunOptions): Promise<SweepResult> {
     }),
   );
   return result;
+}
+
+/**
+ * For each share, the optional rules to compile: those with a literal that occurs in some file. Reads every file
+ * once (at most maxSize bytes; one unreadable here is left to the worker to report).
+ */
+function chooseOptional(plan: YaraPlan, files: readonly InputFile[], maxSize: number): number[][] {
+  if (plan.literals.length === 0) return plan.shards.map(() => []);
+  const set = new LiteralSet(plan.literals.map((h) => Buffer.from(h, 'hex')));
+  const buf = Buffer.allocUnsafe(Math.max(1 << 16, Math.min(maxSize, 64 << 20)));
+  // Files larger than the buffer are read in pieces that overlap by the longest literal, so none is cut unseen.
+  const overlap = Math.min(buf.length >> 1, Math.max(...plan.literals.map((h) => h.length / 2)));
+  for (const f of files) {
+    if (set.complete) break;
+    let fd: number | undefined;
+    try {
+      fd = openSync(f.path, constants.O_RDONLY | constants.O_NONBLOCK);
+      if (!fstatSync(fd).isFile()) continue;
+      let n = 0;
+      let pos = 0;
+      for (;;) {
+        const got = readSync(fd, buf, n, buf.length - n, pos);
+        if (got === 0) break;
+        pos += got;
+        n += got;
+        if (n === buf.length) {
+          set.feed(buf.subarray(0, n));
+          buf.copyWithin(0, n - overlap, n);
+          n = overlap;
+        }
+      }
+      if (n > 0) set.feed(buf.subarray(0, n));
+    } catch {
+      // the worker reads it again and reports the problem
+    } finally {
+      if (fd !== undefined) closeSync(fd);
+    }
+  }
+  return plan.shards.map((sh) => sh.optional.flatMap((r, i) => (r.literals.some((l) => set.seen[l] === 1) ? [i] : [])));
 }
 
 /** Batches of files, files of one size together (only they can be copies of each other). */

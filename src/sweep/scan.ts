@@ -38,6 +38,11 @@ export class FileScanner {
     this.yara.warmUp();
   }
 
+  /** The optional rules this run needs (the same for every task). */
+  useOptional(indices: readonly number[]): void {
+    this.yara.useOptional(indices);
+  }
+
   scanFile(file: SweepFile, primary: boolean, post: Post): void {
     for (const m of this.pending.splice(0)) post(m);
     const read = readCapped(file.path, this.settings.maxSize, primary ? [...this.hashes.kinds] : []);

@@ -11,6 +11,7 @@ serveTasks<SweepSettings, SweepTask, SweepMessage>((settings) => {
   // Compiled on init, while the main thread is still walking the input; compile errors go out with the first task.
   scanner.warmUp();
   return (task, post) => {
+    scanner.useOptional(task.optional);
     for (const file of task.files) scanner.scanFile(file, task.primary, post);
   };
 });

@@ -41,18 +41,23 @@ describe('planYara', () => {
       const plan = planYara([PE, REFS, ELF], { shards, check }, new Diagnostics());
       expect(plan.rules).toBe(5);
       expect(plan.gatedRules).toBe(2); // PeOnly and ElfOnly; IsMz is named by UsesIt
-      const all = plan.shards.flatMap((s) => s.groups.flatMap((g) => rulesIn(g.source).map((r) => [r, g.gate?.key ?? ''])));
+      const all = plan.shards.flatMap((s) => [
+        ...s.groups.flatMap((g) => rulesIn(g.source).map((r) => [r, g.gate?.key ?? ''])),
+        ...s.optional.flatMap((o) => rulesIn(o.source).map((r) => [r, 'optional'])),
+      ]);
       expect(all.sort()).toEqual(
         [
-          ['AnyFile', ''],
+          ['AnyFile', 'optional'],
           ['ElfOnly', 'u32le:0x464c457f'],
           ['IsMz', ''],
           ['PeOnly', 'u16le:0x5a4d'],
           ['UsesIt', ''],
         ].sort(),
       );
-      // IsMz and UsesIt compile together, and every group compiles (imports went along with the rules).
+      // AnyFile waits for its literal "bad"; IsMz and UsesIt compile together, and every group compiles.
+      expect(plan.literals).toEqual([Buffer.from('bad').toString('hex')]);
       for (const s of plan.shards) {
+        for (const o of s.optional) expect(checkRuleText(o.source)).toBe('');
         for (const g of s.groups) {
           expect(checkRuleText(g.source)).toBe('');
           const names = rulesIn(g.source);
@@ -61,6 +66,12 @@ describe('planYara', () => {
       }
       expect(plan.origins['PeOnly']).toBe('pe');
     }
+  });
+
+  it('leaves every rule in the groups without the prefilter', () => {
+    const plan = planYara([PE, REFS, ELF], { shards: 1, check, prefilter: false }, new Diagnostics());
+    expect(plan.shards[0]!.optional).toEqual([]);
+    expect(plan.literals).toEqual([]);
   });
 
   it('compiles a set with a global rule whole, since it gates every rule of the namespace', () => {

@@ -84,3 +84,11 @@ describe('identifiersOf', () => {
     expect(ids.prefixes).toEqual(['Set']);
   });
 });
+
+describe('gateOf with regexes in the condition', () => {
+  it('skips a regex after matches, slashes and all, and still refuses a division', () => {
+    expect(gateOf('uint16(0) == 0x5a4d and all of them and not filename matches /zam64\\/x|y/i and $a')?.key).toBe('u16le:0x5a4d');
+    expect(gateOf('uint16(0) == 0x5a4d and filesize / 2 > 10')).toBeUndefined();
+    expect(gateOf('uint16(0) == 0x5a4d and filename matches /a/ or $b')).toBeUndefined();
+  });
+});

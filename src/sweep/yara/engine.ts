@@ -74,14 +74,29 @@ export class YaraScanner {
   private readonly compiled: Compiled[];
 
   constructor(
-    shard: YaraShard,
+    private readonly shard: YaraShard,
     private readonly onCompileError: (message: string) => void,
   ) {
     this.compiled = shard.groups.map((group) => ({ group, rules: undefined, failed: false }));
   }
 
+  private optionalDone = false;
+
   get empty(): boolean {
-    return this.compiled.length === 0;
+    return this.compiled.length === 0 && this.shard.optional.length === 0;
+  }
+
+  /**
+   * Add the optional rules (by index in the shard) whose literals the sweep's files hold, once: the same choice comes
+   * with every task of a run.
+   */
+  useOptional(indices: readonly number[]): void {
+    if (this.optionalDone) return;
+    this.optionalDone = true;
+    const chosen = indices.map((i) => this.shard.optional[i]).filter((o) => o !== undefined);
+    if (chosen.length === 0) return;
+    const group = { gate: undefined, source: chosen.map((o) => o.source).join('\n'), rules: chosen.length };
+    this.compiled.push({ group, rules: undefined, failed: false });
   }
 
   /** Compile the ungated groups now (workers do it at start, while the main thread walks the input). */

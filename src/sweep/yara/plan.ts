@@ -13,6 +13,7 @@
  * A global rule changes the meaning of every rule in its namespace, so a set with one is compiled whole, unshared.
  */
 import type { Diagnostics } from '../../core/diagnostics.js';
+import { literalsOf, requiresAString } from './prefilter.js';
 import { gateOf, identifiersOf, layoutOf, type Gate, type SourceLayout } from './source.js';
 
 export interface RuleFileText {
@@ -29,8 +30,16 @@ export interface RuleGroup {
   rules: number;
 }
 
+/** A rule compiled only when one of its literals occurs in some file of the sweep (yara/prefilter.ts). */
+export interface OptionalRule {
+  source: string;
+  /** Indices into the plan's `literals`. */
+  literals: number[];
+}
+
 export interface YaraShard {
   groups: RuleGroup[];
+  optional: OptionalRule[];
 }
 
 export interface YaraPlan {
@@ -39,6 +48,8 @@ export interface YaraPlan {
   origins: Record<string, string>;
   rules: number;
   gatedRules: number;
+  /** The literals optional rules wait for, in hex. */
+  literals: string[];
   /** Files loaded and files not loaded (each warned about by name). */
   files: number;
   failed: number;
@@ -48,6 +59,8 @@ export interface PlanOptions {
   shards: number;
   /** Compile one text alone: '' when it compiles, else the first error (the cache is consulted by the caller). */
   check: (file: RuleFileText) => string;
+  /** Make rules whose strings are all literals optional, compiled only when a literal is seen (default true). */
+  prefilter?: boolean;
 }
 
 interface Loaded {
@@ -86,7 +99,7 @@ export function planYara(files: readonly RuleFileText[], options: PlanOptions, d
   // An include or a text this reader cannot follow may hide rules or references: compile everything whole then.
   if (anyGlobal || anyUnsplittable) {
     const source = loaded.map((l) => l.file.text).join('\n');
-    return { shards: [{ groups: source ? [{ gate: undefined, source, rules }] : [] }], origins, rules, gatedRules: 0, files: loaded.length, failed };
+    return { shards: [{ groups: source ? [{ gate: undefined, source, rules }] : [], optional: [] }], origins, rules, gatedRules: 0, literals: [], files: loaded.length, failed };
   }
 
   // Which rule names are referenced by other rules (by name or by a `Name*` set), and which files reference which.
@@ -131,6 +144,9 @@ export function planYara(files: readonly RuleFileText[], options: PlanOptions, d
   }
   const pieces: Piece[] = [];
   const ungated = new Map<number, Piece>();
+  const optional: OptionalRule[] = [];
+  const literals: string[] = [];
+  const literalIds = new Map<string, number>();
   let gatedRules = 0;
   loaded.forEach((l, i) => {
     const imports = l.layout.imports.join('\n');
@@ -146,6 +162,21 @@ export function planYara(files: readonly RuleFileText[], options: PlanOptions, d
         p.text += '\n' + text;
         p.rules++;
         byGate.set(gate.key, p);
+      } else if (options.prefilter !== false && !referenced.has(r.name) && !refersToOthers && requiresAString(r.condition)) {
+        const lits = literalsOf(text);
+        if (!lits) plain.push(text);
+        else {
+          const ids = lits.map((b) => {
+            const hex = Buffer.from(b).toString('hex');
+            let id = literalIds.get(hex);
+            if (id === undefined) {
+              id = literals.push(hex) - 1;
+              literalIds.set(hex, id);
+            }
+            return id;
+          });
+          optional.push({ source: `${imports}\n${text}`, literals: ids });
+        }
       } else plain.push(text);
     }
     pieces.push(...byGate.values());
@@ -169,8 +200,11 @@ export function planYara(files: readonly RuleFileText[], options: PlanOptions, d
     load[best]! += p.gate ? p.text.length / 4 : p.text.length; // gated groups are compiled only where needed
     parts[best]!.push(p);
   }
+  // Optional rules round robin: only the few whose literals are seen get compiled, wherever they are.
+  const optionalOf: OptionalRule[][] = Array.from({ length: n }, () => []);
+  optional.forEach((o, i) => optionalOf[i % n]!.push(o));
   const shards: YaraShard[] = parts
-    .map((ps) => {
+    .map((ps, k) => {
       const groups = new Map<string, RuleGroup>();
       for (const p of ps) {
         const key = p.gate?.key ?? '';
@@ -179,10 +213,10 @@ export function planYara(files: readonly RuleFileText[], options: PlanOptions, d
         g.rules += p.rules;
         groups.set(key, g);
       }
-      return { groups: [...groups.values()] };
+      return { groups: [...groups.values()], optional: optionalOf[k]! };
     })
-    .filter((s) => s.groups.length > 0);
-  return { shards: shards.length ? shards : [{ groups: [] }], origins, rules, gatedRules, files: loaded.length, failed };
+    .filter((s) => s.groups.length > 0 || s.optional.length > 0);
+  return { shards: shards.length ? shards : [{ groups: [], optional: [] }], origins, rules, gatedRules, literals, files: loaded.length, failed };
 }
 
 class UnionFind {

@@ -317,7 +317,15 @@ function splitTop(s: string, on: string, refuse: string): string[] | undefined {
       i = e + 1;
       continue;
     }
-    if (c === '/') return undefined; // a regex or a division: not worth following
+    if (c === '/') {
+      // A regex after `matches` is skipped whole; any other slash (a division) is not worth following.
+      if (!/\bmatches\s*$/.test(s.slice(Math.max(0, i - 16), i))) return undefined;
+      const e = endOfRegex(s, i);
+      if (e < 0) return undefined;
+      i = e + 1;
+      while (i < s.length && /[is]/.test(s[i]!)) i++;
+      continue;
+    }
     if (c === '(' || c === '[' || c === '{') depth++;
     else if (c === ')' || c === ']' || c === '}') depth--;
     else if (depth === 0 && /[a-z]/.test(c) && (i === 0 || !/[A-Za-z0-9_$#@!]/.test(s[i - 1]!))) {
