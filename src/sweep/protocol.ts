@@ -40,4 +40,6 @@ export interface SweepTask {
 export type SweepMessage =
   | { t: 'findings'; findings: Finding[] }
   | { t: 'warning'; code: string; message: string; file?: string }
-  | { t: 'file'; path: string; bytes: number; scanned: boolean; reused: boolean };
+  | { t: 'file'; path: string; bytes: number; scanned: boolean; reused: boolean }
+  /** A batch's messages, in order, posted together. */
+  | { t: 'batch'; messages: SweepMessage[] };

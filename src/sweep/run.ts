@@ -112,8 +112,11 @@ export async function runSweep(o: SweepRunOptions): Promise<SweepResult> {
     shards: plan.shards.length,
   };
   let done = 0;
-  const onMessage = (m: SweepMessage) => {
+  const onMessage = (m: SweepMessage): void => {
     switch (m.t) {
+      case 'batch':
+        for (const x of m.messages) onMessage(x);
+        break;
       case 'findings':
         for (const f of m.findings) o.sink.add(f as Finding);
         break;

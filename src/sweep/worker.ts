@@ -12,6 +12,10 @@ serveTasks<SweepSettings, SweepTask, SweepMessage>((settings) => {
   scanner.warmUp();
   return (task, post) => {
     scanner.useOptional(task.optional);
-    for (const file of task.files) scanner.scanFile(file, task.primary, post);
+    // One message per batch: posting costs more than the work for small files.
+    const out: SweepMessage[] = [];
+    const push = (m: SweepMessage) => void out.push(m);
+    for (const file of task.files) scanner.scanFile(file, task.primary, push);
+    post({ t: 'batch', messages: out });
   };
 });

@@ -352,17 +352,18 @@ export class LiteralSet {
 
   feed(bytes: Uint8Array): void {
     if (this.left === 0 || bytes.length < GRAM) return;
-    const data = fold(bytes);
+    // Folded on the fly through a table: no copy of the file.
+    const data = bytes;
     const buckets = this.buckets;
     const last = data.length - GRAM;
-    let g = gramAt(data, 0);
+    let g = (FOLD[data[0]!]! << 24) | (FOLD[data[1]!]! << 16) | (FOLD[data[2]!]! << 8) | FOLD[data[3]!]!;
     for (let i = 0; ; i++) {
       if (buckets[Math.imul(g, 0x9e3779b1) >>> (32 - BUCKET_BITS)] !== 0) {
         const list = this.byGram.get(g);
         if (list) this.verify(list, data, i, g);
       }
       if (i >= last) break;
-      g = (g << 8) | data[i + GRAM]!;
+      g = (g << 8) | FOLD[data[i + GRAM]!]!;
     }
   }
 
@@ -374,7 +375,7 @@ export class LiteralSet {
       if (start < 0 || start + lit.length > data.length) continue;
       let same = true;
       for (let j = 0; j < lit.length; j++) {
-        if (data[start + j] !== lit[j]) {
+        if (FOLD[data[start + j]!] !== lit[j]) {
           same = false;
           break;
         }
@@ -400,6 +401,9 @@ function gramAt(b: Uint8Array, i: number): number {
 function hash(g: number): number {
   return Math.imul(g, 0x9e3779b1) >>> (32 - BUCKET_BITS);
 }
+
+/** Each byte with ASCII upper case folded to lower case. */
+const FOLD = Uint8Array.from({ length: 256 }, (_, c) => (c >= 0x41 && c <= 0x5a ? c | 0x20 : c));
 
 /** ASCII upper case folded to lower case (a copy). */
 function fold(b: Uint8Array): Uint8Array {
