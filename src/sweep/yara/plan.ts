@@ -1,12 +1,14 @@
 /**
- * YARA rule files → what each worker compiles. Three decisions, each measured (docs/sweep.md, bench/sweep.bench.ts):
+ * YARA rule files → what each worker compiles. Four decisions, each measured (docs/sweep.md, bench/sweep.bench.ts):
  *
  * 1. Every file is checked alone first (or its verdict is taken from the cache), so a file that does not compile is
  *    reported by name and the others still run.
- * 2. Rules that can only match behind a magic number (`uint16(0) == 0x5a4d and …`: 2,349 of signature-base's 5,849
+ * 2. Rules that can only match behind a magic number (`uint16(0) == 0x5a4d and …`: 3,358 of signature-base's 5,883
  *    rules) go into groups of their own, compiled by a worker only when it meets a file that starts with that magic,
  *    and scanned only over such files. The results are the same: the rule is false on every other file.
- * 3. The rest is shared out between the workers by size (each file's rules stay together, and so do files whose rules
+ * 3. Rules that need one of their strings, all of which yield a literal (yara/prefilter.ts), become optional: compiled
+ *    only when one of their literals occurs in some file of the sweep.
+ * 4. The rest is shared out between the workers by size (each file's rules stay together, and so do files whose rules
  *    name each other), so compiling, which YARA-X does in seconds for large sets, runs in parallel; every worker
  *    then scans every file with its share.
  *
