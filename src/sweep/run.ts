@@ -68,6 +68,7 @@ export async function runSweep(o: SweepRunOptions): Promise<SweepResult> {
   const iocs = loadIocs(o.iocs, d);
   const rulePaths = [...(o.builtin ? builtinYaraPaths() : []), ...o.yara];
   const ruleBytes = sizeOf(rulePaths);
+  // Anyone measuring can move the threshold (as hunt's HARDNUT_WORKERS_ABOVE_BYTES), e.g. to compare both modes.
   const shareAbove = Number(o.env['HARDNUT_SHARE_RULES_ABOVE'] ?? SHARE_RULES_ABOVE);
   const shares = threads > 1 && ruleBytes > shareAbove ? threads : 1;
   const yara = loadYara(rulePaths, shares, o.env, d);
