@@ -7,6 +7,7 @@ import { huntBench } from './hunt.bench.js';
 import { sigmaBench } from './sigma.bench.js';
 import { sourcesBench } from './sources.bench.js';
 import { storeBench } from './store.bench.js';
+import { sweepBench } from './sweep.bench.js';
 import { walkBench } from './walk.bench.js';
 
 export const BENCHMARKS: readonly Benchmark[] = [
@@ -18,4 +19,5 @@ export const BENCHMARKS: readonly Benchmark[] = [
   sigmaBench,
   huntBench,
   storeBench,
+  sweepBench,
 ];

@@ -29,7 +29,18 @@ export interface TaskFailure<Task> {
 }
 
 export class WorkerPool<Init, Task, Msg> {
+  /** Workers started ahead of `run` by `warm`, taken by the lanes first. */
+  private readonly idle: Worker[] = [];
+
   constructor(private readonly options: PoolOptions<Init>) {}
+
+  /**
+   * Start the workers now, so their set-up (compiling rules) overlaps what the caller does before `run` (walking the
+   * input). Optional: `run` starts whatever workers it still needs.
+   */
+  warm(count = this.options.size): void {
+    for (let i = this.idle.length; i < Math.max(1, Math.min(count, this.options.size)); i++) this.idle.push(this.spawn());
+  }
 
   /**
    * Run every task; resolves when all are done. `onMessage` receives what workers post for a task; `onFailure` hears of
@@ -55,6 +66,8 @@ export class WorkerPool<Init, Task, Msg> {
     const lanes: Promise<void>[] = [];
     for (let i = 0; i < size; i++) lanes.push(this.lane(next, onMessage, onFailure));
     await Promise.all(lanes);
+    // Warmed workers no lane needed (fewer tasks than workers).
+    for (const w of this.idle.splice(0)) await w.terminate();
   }
 
   /** One worker working through tasks until none are left; replaced when it dies. */
@@ -67,7 +80,7 @@ export class WorkerPool<Init, Task, Msg> {
     let item = next();
     try {
       while (item) {
-        worker ??= this.spawn();
+        worker ??= this.idle.pop() ?? this.spawn();
         const task = item.task;
         const w = worker;
         const ok = await new Promise<boolean>((resolve) => {

@@ -39,4 +39,15 @@ describe('WorkerPool', () => {
     expect(failures.find((f) => f.task === 'throw')?.error).toBe('bad task');
     expect(failures.find((f) => f.task === 'die')?.error).toMatch(/exited with code 3/);
   });
+
+  it('takes warmed workers first, and ends the ones no task needed', async () => {
+    const pool = new WorkerPool<{ prefix: string }, string, string>({ script: workerScript(), size: 3, init: { prefix: '~' } });
+    pool.warm();
+    const got: string[] = [];
+    await pool.run(['x'], (m) => got.push(m), () => undefined);
+    expect(got).toEqual(['~x:0', '~x:1', '~x:2']);
+    // No task at all: run still resolves, with every warmed worker ended.
+    pool.warm();
+    await pool.run([], () => undefined, () => undefined);
+  });
 });
