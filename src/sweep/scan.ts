@@ -96,7 +96,9 @@ export class FileScanner {
     if (!primary) return out;
     if (this.settings.detectors) {
       try {
-        for (const hit of runDetectors({ path: facts.path, bytes })) out.push(detectorFinding(hit, bytes, facts, v));
+        const skipped = (detector: string, error: unknown): void =>
+          post({ t: 'warning', code: 'INTERNAL', message: `the ${detector} detector failed on this file and was skipped: ${(error as Error).message}`, file: facts.path });
+        for (const hit of runDetectors({ path: facts.path, bytes }, skipped)) out.push(detectorFinding(hit, bytes, facts, v));
       } catch (err) {
         post({ t: 'warning', code: 'INTERNAL', message: `a detector failed on this file: ${(err as Error).message}`, file: facts.path });
       }
