@@ -28,10 +28,11 @@ export const sweep = defineCommand({
   summary: 'Sweep web roots and server folders for webshells and backdoors (YARA, detectors, IOCs)',
   usage: 'hardnut sweep PATH... [options]',
   description:
-    'Reads every file under PATH (never running it) and looks for webshells and backdoors: our own detectors and\n' +
-    'YARA rules (rules/yara), any YARA rules given with --yara (compiled with the external variables THOR and Loki\n' +
-    'define, so signature-base loads as it is), and hash and file-name indicator lists given with --iocs (Loki’s\n' +
-    'formats). Findings go to standard output, the summary to standard error, the run to the case store.',
+    'Reads every file under PATH (never running it) and looks for webshells and backdoors: our own detectors (webshell\n' +
+    'traits of PHP, ASP, ASP.NET and JSP, and the HAFNIUM artefacts), any YARA rules given with --yara (compiled with the\n' +
+    'external variables THOR and Loki define, so signature-base loads as it is), and hash and file-name indicator\n' +
+    'lists given with --iocs (Loki’s formats). Findings go to standard output, the summary to standard error, the run\n' +
+    'to the case store.',
   options: sweepOptions,
   minPositionals: 1,
   positionalName: 'a file or folder to scan',
