@@ -81,6 +81,23 @@ function assignedFrom(s: string, ident: string, from: string, into: Taint, stric
   }
 }
 
+/** `re` as the assignment patterns embed it (same source, no flags), for a quick look before building one. */
+const bareCache = new WeakMap<RegExp, RegExp>();
+function occursIn(re: RegExp, s: string): boolean {
+  let bare = bareCache.get(re);
+  if (bare === undefined) {
+    bare = new RegExp(re.source);
+    bareCache.set(re, bare);
+  }
+  return bare.test(s);
+}
+
+/** assignedFrom for a source pattern: an assignment from it needs the pattern somewhere in the text, and one scan
+ * for the pattern alone is far cheaper than the assignment regex (a look-behind tried at every position). */
+function assignedFromPattern(s: string, ident: string, from: RegExp, into: Taint, strict = false): void {
+  if (occursIn(from, s)) assignedFrom(s, ident, from.source, into, strict);
+}
+
 /** A variable carries request input at `offset` if it was assigned from it shortly before (shells are compact; an
  * application reusing a name such as $file three hundred lines later is not a flow). */
 function carriesAt(taint: Taint, name: string, offset: number): boolean {
@@ -91,7 +108,7 @@ function carriesAt(taint: Taint, name: string, offset: number): boolean {
 /** Variables carrying request input: assigned from it, or from an expression using one of those. */
 export function taintedNames(s: string, spec: FlowSpec): Taint {
   const direct: Taint = new Map();
-  assignedFrom(s, spec.ident, spec.source.source, direct);
+  assignedFromPattern(s, spec.ident, spec.source, direct);
   if (direct.size > 0 && direct.size < MAX_TAINTED) {
     const names = [...direct.keys()].map((n) => `${escape(n)}(?![\\w])`).join('|');
     assignedFrom(s, spec.ident, names, direct);
@@ -101,7 +118,7 @@ export function taintedNames(s: string, spec: FlowSpec): Taint {
 
 function encodedNames(s: string, spec: FlowSpec): Taint {
   const names: Taint = new Map();
-  if (spec.encoded !== undefined) assignedFrom(s, spec.ident, spec.encoded.source, names);
+  if (spec.encoded !== undefined) assignedFromPattern(s, spec.ident, spec.encoded, names);
   return names;
 }
 
@@ -114,7 +131,7 @@ export function seeFlows(text: SubjectText, spec: FlowSpec, calls?: string): See
   const out: Seen[] = [];
   if (spec.callee !== undefined && tainted.size > 0) {
     const exact: Taint = new Map();
-    assignedFrom(s, spec.ident, spec.source.source, exact, true);
+    assignedFromPattern(s, spec.ident, spec.source, exact, true);
     spec.callee.lastIndex = 0;
     let m: RegExpExecArray | null;
     let n = 0;
