@@ -4,7 +4,7 @@
  * a sink's argument text, up to the end of the statement, either reads the request itself or names a variable that
  * was assigned from the request (directly, or through one more assignment such as `$b = base64_decode($a)`).
  */
-import { TAG, type Seen } from './trait.js';
+import { mayMatch, TAG, type Seen } from './trait.js';
 import type { SubjectText } from './text.js';
 
 export interface Sink {
@@ -29,6 +29,8 @@ export interface Sink {
   stop?: RegExp;
   /** The sink only counts in a file that also matches this (e.g. `.Run` only where WScript.Shell is created). */
   requires?: RegExp;
+  /** Speed only: literals of which every match of `re` holds one (see PatternTrait.needs). */
+  needs?: readonly string[];
 }
 
 export interface FlowSpec {
@@ -150,6 +152,7 @@ export function seeFlows(text: SubjectText, spec: FlowSpec, calls?: string): See
   // a sink with its own sources follows only variables assigned from those
   const ownTaint = new Map<RegExp, Taint>();
   for (const sink of spec.sinks) {
+    if (!mayMatch(sink.needs, s)) continue;
     if (sink.requires !== undefined && !sink.requires.test(s)) continue;
     let carried = tainted;
     if (sink.source !== undefined) {

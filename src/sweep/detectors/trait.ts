@@ -74,6 +74,18 @@ export interface PatternTrait {
   min?: number;
   /** Only in files at most this many characters long (a one-liner is what China Chopper-style shells look like). */
   maxChars?: number;
+  /**
+   * Speed only: literal strings, at least one of which is inside every match of `re` (or of one of `all`), so a text
+   * holding none of them cannot show the trait. `includes` finds a literal far faster than an alternation or a
+   * look-behind regex is tried at every position; a wrong list would lose detections, so list only what each
+   * alternative spells out.
+   */
+  needs?: readonly string[];
+}
+
+/** Whether `s` holds at least one of `needs` (true when there is no list). */
+export function mayMatch(needs: readonly string[] | undefined, s: string): boolean {
+  return needs === undefined || needs.some((w) => s.includes(w));
 }
 
 const globalCache = new WeakMap<RegExp, RegExp>();
@@ -106,6 +118,7 @@ export function seePatterns(traits: readonly PatternTrait[], text: SubjectText):
   const out: Seen[] = [];
   for (const t of traits) {
     if (t.maxChars !== undefined && s.length > t.maxChars) continue;
+    if (!mayMatch(t.needs, s)) continue;
     if (t.none !== undefined && t.none.some((re) => re.test(s))) continue;
     let offset = -1;
     let length = 0;
