@@ -21,8 +21,23 @@ const DECODE =
 /** Not a method (->eval), not a static (::exec), not part of a longer name. */
 const NOT_MEMBER = '(?<![\\w>:$\\\\])';
 
+/** Per sink, the function names its head spells, one of which every match holds (Sink.needs: a quick includes). */
+const SINK_NEEDS: Record<string, readonly string[]> = {
+  'eval-request': ['eval', 'assert', 'create_function'],
+  'callback-request': ['call_user_func', 'register_shutdown_function', 'register_tick_function', 'forward_static_call'],
+  'preg-e-request': ['preg_replace'],
+  'reflection-request': ['reflectionfunction'],
+  'mb-ereg-e-request': ['mb_'],
+  'array-callback-request': ['array_map', 'array_filter', 'array_walk', 'usort', 'uasort', 'uksort', 'array_reduce', 'iterator_apply'],
+  'command-request': ['system', 'exec', 'passthru', 'popen', 'proc_open'],
+  'include-request': ['include', 'require'],
+  'write-request': ['file_put_contents', 'fwrite', 'fputs'],
+};
+
 function sink(id: string, title: string, does: string, score: number, tags: readonly string[], head: string, hidden?: number, stop?: RegExp): Sink {
   const s: Sink = { id, title, does, score, tags, re: new RegExp(NOT_MEMBER + head, 'g') };
+  const needs = SINK_NEEDS[id];
+  if (needs !== undefined) s.needs = needs;
   if (hidden !== undefined) s.hidden = hidden;
   if (stop !== undefined) s.stop = stop;
   return s;
@@ -73,11 +88,13 @@ export const PHP_TRAITS: readonly PatternTrait[] = [
   },
   {
     id: 'request-callable', title: 'Request input is called as a function', score: 130, tags: CODE,
+    needs: ['$_get', '$_post', '$_request', '$_cookie'],
     why: 'A request parameter is itself called as a function ($_GET[a]($_GET[b])), so the client chooses both the PHP function and its argument.',
     re: /\$_(?:get|post|request|cookie)\s*\[[^\]\n]{0,60}\]\s*\(/,
   },
   {
     id: 'dynamic-superglobal-call', title: 'Dynamically named array element is called', score: 110, tags: [...CODE, ...OBF],
+    needs: ['${'],
     why: "A superglobal reached through a built name (${'_'.'POST'}) is called as a function; the name is assembled to hide it from readers and signatures.",
     re: /\$\{[^}\n]{0,60}\}\s*\[[^\]\n]{0,60}\]\s*\(/,
   },
@@ -88,47 +105,56 @@ export const PHP_TRAITS: readonly PatternTrait[] = [
   },
   {
     id: 'computed-callback-request', title: 'Computed function called with request input', score: 70, tags: CODE,
+    needs: ['call_user_func', 'register_shutdown_function', 'register_tick_function', 'array_map', 'forward_static_call'],
     re: /(?<![\w>:$])(?:call_user_func(?:_array)?|register_shutdown_function|register_tick_function|array_map|forward_static_call(?:_array)?)\s*\(\s*\$[^,;]{0,80},[^;]{0,120}\$_(?:get|post|request|cookie)\b/,
     why: 'A callback runner gets its function from a variable or expression and its argument from the request: the function is assembled elsewhere (often from characters) so eval or assert never appear.',
   },
   {
     id: 'dangerous-name-in-variable', title: 'Dangerous function name kept in a variable', score: 40, tags: CODE,
+    needs: ['assert', 'create_function', 'shell_exec', 'passthru', 'proc_open', 'pcntl_exec', 'move_uploaded_file', 'call_user_func', 'eval'],
     re: /=\s*['"](?:assert|create_function|shell_exec|passthru|proc_open|pcntl_exec|move_uploaded_file|call_user_func|eval)['"]\s*;/,
     why: 'The name of a function shells use (assert, create_function, passthru...) is stored in a variable, to be called through it rather than by name.',
   },
   {
     id: 'preg-e-modifier', title: 'preg_replace with the /e modifier', score: 50, tags: CODE,
+    needs: ['preg_replace'],
     all: [/preg_replace\s*\(/, /(['"])\s*\/[^'"\n/]{0,80}[\\([.*+?^$][^'"\n/]{0,80}\/[imsxuadj]{0,5}e[imsxuadj]{0,5}\1\s*[,;)]|preg_replace\s*\(\s*(['"])\s*([#|~!@%])[^'"\n]{0,160}\3[a-z]{0,6}e[a-z]{0,6}\2\s*,/],
     why: 'preg_replace is used with the /e modifier, which evaluates the replacement as PHP code; PHP removed it in version 7 because it is a code-injection hole, and shells still use it on old servers.',
   },
   {
     id: 'preg-e-payload', title: 'preg_replace /e fed hidden or request text', score: 50, tags: [...CODE, ...OBF],
+    needs: ['preg_replace'],
     all: [/(['"])\s*\/[^'"\n/]{0,80}[\\([.*+?^$][^'"\n/]{0,80}\/[imsxuadj]{0,5}e[imsxuadj]{0,5}\1/,
       /preg_replace\s*\([^;]{0,240}(?:base64_decode|gzinflate|gzuncompress|str_rot13|\$_(?:post|get|request|cookie)\b)/],
     why: 'A preg_replace in a file with an /e pattern is handed decoded text or request input, so that text is evaluated as PHP (through the replacement or a \\1 back-reference to the subject).',
   },
   {
     id: 'client-named-upload', title: 'Upload saved under the client\'s file name', score: 70, tags: [TAG.ingressTransfer],
+    needs: ['move_uploaded_file', 'copy'],
     re: /(?:move_uploaded_file|copy)\s*\([^,;]{1,80},\s*@?\$_files\s*\[[^\]\n]{1,30}\]\s*\[\s*['"]?name['"]?\s*\]\s*\)/,
     why: 'An uploaded file is saved into the web folder under exactly the name the client sent, with no folder or check: the uploader attackers use to place further shells.',
   },
   {
     id: 'underscore-names', title: 'Variables named only with underscores', score: 50, tags: OBF, min: 6,
+    needs: ['$__'],
     re: /\$_{2,}(?![\w])/,
     why: 'The code uses many variables named only with underscores ($__, $___), the style of "no letters" PHP shells that compute every name with string arithmetic.',
   },
   {
     id: 'reverse-shell', title: 'Reverse shell', score: 80, tags: [...OS, TAG.commandAndControl],
+    needs: ['sockopen', 'socket_create', 'stream_socket_client'],
     all: [/(?<![\w>:])(?:fsockopen|pfsockopen|socket_create|stream_socket_client)\s*\(/, /(?<![\w>:])(?:proc_open|shell_exec|system|passthru|popen|exec)\s*\(/, /\/bin\/(?:ba|z|k|c)?sh\b|cmd\.exe/],
     why: 'The script opens a network connection and hands it a shell (/bin/sh or cmd.exe): a reverse shell that gives whoever is listening an interactive command line on the server.',
   },
   {
     id: 'variable-function-decoded', title: 'Variable function run on decoded text', score: 70, tags: [...CODE, ...OBF],
+    needs: ['base64_decode', 'gzinflate', 'gzuncompress', 'gzdecode', 'str_rot13', 'hex2bin'],
     re: /(?<![\w>:$\\]|new\s{1,8})\$[a-z_]\w{0,30}(?:\s*\[[^\]\n]{0,20}\]){0,2}\s*\(\s*@?(?:base64_decode|gzinflate|gzuncompress|gzdecode|str_rot13|hex2bin)\s*\(/,
     why: 'A function held in a variable is called on the output of a decoder ($f(base64_decode(...))): hidden code handed to a hidden function, typically assert or eval.',
   },
   {
     id: 'eval-function-result', title: 'Evaluates what a function returns', score: 50, tags: [...CODE, ...OBF],
+    needs: ['eval'],
     // eval only: assert(count($x) > 0) is how libraries state invariants
     re: /(?<![\w>:$])eval\s*\(\s*@?(?!(?:base64_decode|gzinflate|gzuncompress|gzdecode|str_rot13|strrev|hex2bin|rawurldecode|urldecode|stripslashes|trim|file_get_contents)\s*\()[a-z_]\w{0,40}\s*\(\s*[$'"]/,
     why: 'eval() runs the string one of the script\'s own functions returns, which is how packers hand decrypted code to eval without writing a decoder call next to it.',
@@ -150,21 +176,25 @@ export const PHP_TRAITS: readonly PatternTrait[] = [
   },
   {
     id: 'string-bitwise', title: 'Strings computed with XOR/AND/OR', score: 50, tags: OBF, min: 5,
+    needs: ['^', '|', '&'],
     re: /[=(.,]\s*(['"])[^'"\n()$]{1,40}\1\s*[\^|&]\s*['"~]/,
     why: "Five or more strings are computed by XOR/AND/OR of other strings ('x'^'y'), a way to spell function names that no text search finds.",
   },
   {
     id: 'remote-code-drop', title: 'Downloads code into a PHP file', score: 60, tags: [TAG.ingressTransfer],
+    needs: ['file_put_contents', 'fopen'],
     re: /(?:file_put_contents|fopen)\s*\(\s*[^;]{0,80}\.ph(?:p\d?|tml)['"][^;]{0,200}(?:file_get_contents\s*\(\s*['"]https?:|curl_exec|http_get\s*\()/,
     why: 'A .php file is written with content fetched from a URL: a dropper that plants a further shell (installers write configuration from a form, not code from the internet).',
   },
   {
     id: 'backtick-request', title: 'Backtick command built from request input', score: 120, tags: OS,
+    needs: ['`'],
     why: 'A backtick (shell) expression contains request input: PHP runs the text between backticks as an operating-system command.',
     re: /`[^`\n]{0,120}\$_(?:get|post|request|cookie)/,
   },
   {
     id: 'eval-decode-chain', title: 'Decode-and-eval chain', score: 100, tags: [...CODE, ...OBF],
+    needs: ['eval', 'assert'],
     why: 'eval() runs the output of decoders (base64_decode, gzinflate, str_rot13...) applied to a literal: hidden code that only exists once decoded at run time.',
     re: /(?<![\w>:$])(?:eval|assert)\s*\(\s*@?\s*(?:(?:base64_decode|gzinflate|gzuncompress|gzdecode|str_rot13|strrev|convert_uudecode|hex2bin|rawurldecode|urldecode)\s*\(\s*){2,}/,
   },
@@ -175,6 +205,7 @@ export const PHP_TRAITS: readonly PatternTrait[] = [
   },
   {
     id: 'many-command-functions', title: 'Every way to run a command', score: 40, tags: OS, min: 4,
+    needs: ['system', 'exec', 'passthru', 'popen', 'proc_open'],
     re: /(?<![\w>:$])(?:system|exec|shell_exec|passthru|popen|proc_open|pcntl_exec)\s*\(/,
     // a system-status page runs fixed commands and takes no input; a shell always reads the request
     all: [SOURCE],
@@ -187,11 +218,13 @@ export const PHP_TRAITS: readonly PatternTrait[] = [
   },
   {
     id: 'recon-commands', title: 'Reconnaissance command strings', score: 20, tags: OS, min: 3, all: [SOURCE],
+    needs: ['uname -a', '/etc/', 'cmd.exe', '/bin/sh', 'whoami', 'netstat -an', 'net user', 'config', 'ls -la'],
     re: /uname -a|\/etc\/passwd|cmd\.exe|\/bin\/sh|whoami|netstat -an|net user|ipconfig|ifconfig|cat \/etc\/|ls -la/,
     why: 'Three or more reconnaissance commands (uname -a, /etc/passwd, whoami, netstat, net user...) are spelled out, as in shells with command menus.',
   },
   {
     id: 'command-output-to-page', title: 'Command output is sent to the page', score: 20, tags: OS, all: [SOURCE],
+    needs: ['shell_exec', 'system', 'passthru', '`'],
     re: /(?:echo|print)\s*\(?\s*(?:shell_exec|system|passthru|`)/,
     why: 'The output of a shell command is echoed straight into the page, which is what an interactive webshell does.',
   },
@@ -207,11 +240,13 @@ export const PHP_TRAITS: readonly PatternTrait[] = [
   },
   {
     id: 'chr-built-code', title: 'Code built from character codes', score: 30, tags: OBF, min: 20,
+    needs: ['chr'],
     re: /chr\s*\(\s*\d{1,3}\s*\)\s*\./,
     why: 'Twenty or more chr(N). concatenations build text from character codes, hiding function names from a reader.',
   },
   {
     id: 'gzinflate-base64', title: 'Compressed and encoded payload', score: 30, tags: OBF,
+    needs: ['gzinflate', 'gzuncompress', 'gzdecode', 'str_rot13'],
     re: /(?:gzinflate|gzuncompress|gzdecode|str_rot13)\s*\(\s*(?:base64_decode|str_rot13|gzinflate)\s*\(/,
     why: 'Text is base64-decoded and then decompressed (or rot13-ed), the usual packing of obfuscated webshells.',
   },
