@@ -11,7 +11,6 @@ const CMD = [TAG.execution, TAG.commandShell, TAG.windowsCmd] as const;
 export const KIT_TRAITS: readonly PatternTrait[] = [
   {
     id: 'sql-server-command', title: 'Runs commands through SQL Server', score: 50, tags: CMD,
-    needs: ['xp_', 'sp_', 'ias.mdb', 'shell'],
     re: /xp_cmdshell|sp_oacreate|sp_oamethod|sp_makewebtask|sp_addextendedproc|xp_regwrite|xp_dirtree|ias\.mdb|select\s+shell\s*\(/,
     why: 'The script carries SQL Server command tricks (xp_cmdshell, sp_oacreate WScript.Shell, sp_makewebtask...), the "SQL tools" of webshell kits for running commands through a database login.',
   },
@@ -23,7 +22,6 @@ export const KIT_TRAITS: readonly PatternTrait[] = [
   },
   {
     id: 'socket-tunnel', title: 'HTTP-to-socket tunnel', score: 60, tags: [TAG.commandAndControl, 'attack.t1090', 'attack.t1572'],
-    needs: ['socket', 'tcpclient', 'fsockopen'],
     all: [/new\s+(?:system\.net\.sockets\.)?socket\s*\(|socketchannel\s*\.\s*open|new\s+tcpclient|fsockopen\s*\(|stream_socket_client\s*\(|new\s+(?:java\.net\.)?socket\s*\(/],
     some: [/["']connect["']/, /["']disconnect["']/, /["']forward["']/, /["']read["']/], someMin: 3,
     why: 'The page opens network sockets and answers CONNECT, READ, FORWARD and DISCONNECT commands: a reGeorg-style tunnel that carries an attacker\'s traffic into the internal network through the web server.',
@@ -35,13 +33,11 @@ export const KIT_TRAITS: readonly PatternTrait[] = [
   },
   {
     id: 'embedded-one-liner', title: 'Carries a webshell one-liner as text', score: 80, tags: [TAG.ingressTransfer],
-    needs: ['eval', 'execute', 'getruntime'],
     re: /(?:eval|execute)\s*\(?\s*request\s*(?:\.\s*item\s*)?[([]\s*\\?["']|@?eval\s*\(\s*\$_(?:post|get|request)\s*\[|runtime\s*\.\s*getruntime\s*\(\s*\)\s*\.\s*exec\s*\(\s*request\s*\.\s*getparameter/,
     why: 'The text of a classic one-line webshell (eval request("x"), eval($_POST[x]), Runtime.exec(request.getParameter(...))) appears in the file, either as the shell itself or as a payload this file writes to disk.',
   },
   {
     id: 'writes-server-page', title: 'Writes a new server page', score: 30, tags: [TAG.ingressTransfer],
-    needs: ['writealltext', 'createtextfile', 'streamwriter', 'savetofile', 'file_put_contents', 'fileoutputstream', 'filewriter'],
     re: /(?:writealltext|createtextfile|new\s+streamwriter|savetofile|file_put_contents|fileoutputstream|filewriter)\s*\(?[^;\n]{0,120}\.(?:aspx|asp|asa|cer|ashx|php\d?|phtml|jspx?)\b/,
     why: 'The script writes a file with a server-page extension (.aspx, .asp, .php, .jsp): a dropper planting a further shell.',
   },
@@ -53,7 +49,6 @@ export const KIT_TRAITS: readonly PatternTrait[] = [
   },
   {
     id: 'kit-banner', title: 'Names itself a webshell or hacking tool', score: 25,
-    needs: ['hack', 'shell', 'spy', 'b374k', 'weevely', 'antsword', 'behinder', 'caidao', 'bypass'],
     re: /hacked by|webshell|web shell|aspxspy|phpspy|jspspy|r57shell|c99shell|b374k|weevely|antsword|behinder|\bcaidao\b|\bhacker\b|\bhacking\b|\bshell\s+by\b|\bbypass\b[^\n]{0,20}\b(?:waf|safe_?mode|disable)/,
     why: 'The script names itself with the words webshell kits use for themselves (webshell, hacked by, a known kit name).',
   },

@@ -23,14 +23,8 @@ const NOT_MEMBER = '(?<![\\w>:$\\\\])';
 
 /** Per sink, the function names its head spells, one of which every match holds (Sink.needs: a quick includes). */
 const SINK_NEEDS: Record<string, readonly string[]> = {
-  'eval-request': ['eval', 'assert', 'create_function'],
-  'callback-request': ['call_user_func', 'register_shutdown_function', 'register_tick_function', 'forward_static_call'],
-  'preg-e-request': ['preg_replace'],
   'reflection-request': ['reflectionfunction'],
   'mb-ereg-e-request': ['mb_'],
-  'array-callback-request': ['array_map', 'array_filter', 'array_walk', 'usort', 'uasort', 'uksort', 'array_reduce', 'iterator_apply'],
-  'command-request': ['system', 'exec', 'passthru', 'popen', 'proc_open'],
-  'include-request': ['include', 'require'],
   'write-request': ['file_put_contents', 'fwrite', 'fputs'],
 };
 
@@ -88,7 +82,6 @@ export const PHP_TRAITS: readonly PatternTrait[] = [
   },
   {
     id: 'request-callable', title: 'Request input is called as a function', score: 130, tags: CODE,
-    needs: ['$_get', '$_post', '$_request', '$_cookie'],
     why: 'A request parameter is itself called as a function ($_GET[a]($_GET[b])), so the client chooses both the PHP function and its argument.',
     re: /\$_(?:get|post|request|cookie)\s*\[[^\]\n]{0,60}\]\s*\(/,
   },
@@ -105,19 +98,16 @@ export const PHP_TRAITS: readonly PatternTrait[] = [
   },
   {
     id: 'computed-callback-request', title: 'Computed function called with request input', score: 70, tags: CODE,
-    needs: ['call_user_func', 'register_shutdown_function', 'register_tick_function', 'array_map', 'forward_static_call'],
     re: /(?<![\w>:$])(?:call_user_func(?:_array)?|register_shutdown_function|register_tick_function|array_map|forward_static_call(?:_array)?)\s*\(\s*\$[^,;]{0,80},[^;]{0,120}\$_(?:get|post|request|cookie)\b/,
     why: 'A callback runner gets its function from a variable or expression and its argument from the request: the function is assembled elsewhere (often from characters) so eval or assert never appear.',
   },
   {
     id: 'dangerous-name-in-variable', title: 'Dangerous function name kept in a variable', score: 40, tags: CODE,
-    needs: ['assert', 'create_function', 'shell_exec', 'passthru', 'proc_open', 'pcntl_exec', 'move_uploaded_file', 'call_user_func', 'eval'],
     re: /=\s*['"](?:assert|create_function|shell_exec|passthru|proc_open|pcntl_exec|move_uploaded_file|call_user_func|eval)['"]\s*;/,
     why: 'The name of a function shells use (assert, create_function, passthru...) is stored in a variable, to be called through it rather than by name.',
   },
   {
     id: 'preg-e-modifier', title: 'preg_replace with the /e modifier', score: 50, tags: CODE,
-    needs: ['preg_replace'],
     all: [/preg_replace\s*\(/, /(['"])\s*\/[^'"\n/]{0,80}[\\([.*+?^$][^'"\n/]{0,80}\/[imsxuadj]{0,5}e[imsxuadj]{0,5}\1\s*[,;)]|preg_replace\s*\(\s*(['"])\s*([#|~!@%])[^'"\n]{0,160}\3[a-z]{0,6}e[a-z]{0,6}\2\s*,/],
     why: 'preg_replace is used with the /e modifier, which evaluates the replacement as PHP code; PHP removed it in version 7 because it is a code-injection hole, and shells still use it on old servers.',
   },
@@ -130,7 +120,6 @@ export const PHP_TRAITS: readonly PatternTrait[] = [
   },
   {
     id: 'client-named-upload', title: 'Upload saved under the client\'s file name', score: 70, tags: [TAG.ingressTransfer],
-    needs: ['move_uploaded_file', 'copy'],
     re: /(?:move_uploaded_file|copy)\s*\([^,;]{1,80},\s*@?\$_files\s*\[[^\]\n]{1,30}\]\s*\[\s*['"]?name['"]?\s*\]\s*\)/,
     why: 'An uploaded file is saved into the web folder under exactly the name the client sent, with no folder or check: the uploader attackers use to place further shells.',
   },
@@ -142,19 +131,16 @@ export const PHP_TRAITS: readonly PatternTrait[] = [
   },
   {
     id: 'reverse-shell', title: 'Reverse shell', score: 80, tags: [...OS, TAG.commandAndControl],
-    needs: ['sockopen', 'socket_create', 'stream_socket_client'],
     all: [/(?<![\w>:])(?:fsockopen|pfsockopen|socket_create|stream_socket_client)\s*\(/, /(?<![\w>:])(?:proc_open|shell_exec|system|passthru|popen|exec)\s*\(/, /\/bin\/(?:ba|z|k|c)?sh\b|cmd\.exe/],
     why: 'The script opens a network connection and hands it a shell (/bin/sh or cmd.exe): a reverse shell that gives whoever is listening an interactive command line on the server.',
   },
   {
     id: 'variable-function-decoded', title: 'Variable function run on decoded text', score: 70, tags: [...CODE, ...OBF],
-    needs: ['base64_decode', 'gzinflate', 'gzuncompress', 'gzdecode', 'str_rot13', 'hex2bin'],
     re: /(?<![\w>:$\\]|new\s{1,8})\$[a-z_]\w{0,30}(?:\s*\[[^\]\n]{0,20}\]){0,2}\s*\(\s*@?(?:base64_decode|gzinflate|gzuncompress|gzdecode|str_rot13|hex2bin)\s*\(/,
     why: 'A function held in a variable is called on the output of a decoder ($f(base64_decode(...))): hidden code handed to a hidden function, typically assert or eval.',
   },
   {
     id: 'eval-function-result', title: 'Evaluates what a function returns', score: 50, tags: [...CODE, ...OBF],
-    needs: ['eval'],
     // eval only: assert(count($x) > 0) is how libraries state invariants
     re: /(?<![\w>:$])eval\s*\(\s*@?(?!(?:base64_decode|gzinflate|gzuncompress|gzdecode|str_rot13|strrev|hex2bin|rawurldecode|urldecode|stripslashes|trim|file_get_contents)\s*\()[a-z_]\w{0,40}\s*\(\s*[$'"]/,
     why: 'eval() runs the string one of the script\'s own functions returns, which is how packers hand decrypted code to eval without writing a decoder call next to it.',
@@ -194,7 +180,6 @@ export const PHP_TRAITS: readonly PatternTrait[] = [
   },
   {
     id: 'eval-decode-chain', title: 'Decode-and-eval chain', score: 100, tags: [...CODE, ...OBF],
-    needs: ['eval', 'assert'],
     why: 'eval() runs the output of decoders (base64_decode, gzinflate, str_rot13...) applied to a literal: hidden code that only exists once decoded at run time.',
     re: /(?<![\w>:$])(?:eval|assert)\s*\(\s*@?\s*(?:(?:base64_decode|gzinflate|gzuncompress|gzdecode|str_rot13|strrev|convert_uudecode|hex2bin|rawurldecode|urldecode)\s*\(\s*){2,}/,
   },
@@ -205,7 +190,6 @@ export const PHP_TRAITS: readonly PatternTrait[] = [
   },
   {
     id: 'many-command-functions', title: 'Every way to run a command', score: 40, tags: OS, min: 4,
-    needs: ['system', 'exec', 'passthru', 'popen', 'proc_open'],
     re: /(?<![\w>:$])(?:system|exec|shell_exec|passthru|popen|proc_open|pcntl_exec)\s*\(/,
     // a system-status page runs fixed commands and takes no input; a shell always reads the request
     all: [SOURCE],
@@ -218,13 +202,11 @@ export const PHP_TRAITS: readonly PatternTrait[] = [
   },
   {
     id: 'recon-commands', title: 'Reconnaissance command strings', score: 20, tags: OS, min: 3, all: [SOURCE],
-    needs: ['uname -a', '/etc/', 'cmd.exe', '/bin/sh', 'whoami', 'netstat -an', 'net user', 'config', 'ls -la'],
     re: /uname -a|\/etc\/passwd|cmd\.exe|\/bin\/sh|whoami|netstat -an|net user|ipconfig|ifconfig|cat \/etc\/|ls -la/,
     why: 'Three or more reconnaissance commands (uname -a, /etc/passwd, whoami, netstat, net user...) are spelled out, as in shells with command menus.',
   },
   {
     id: 'command-output-to-page', title: 'Command output is sent to the page', score: 20, tags: OS, all: [SOURCE],
-    needs: ['shell_exec', 'system', 'passthru', '`'],
     re: /(?:echo|print)\s*\(?\s*(?:shell_exec|system|passthru|`)/,
     why: 'The output of a shell command is echoed straight into the page, which is what an interactive webshell does.',
   },
@@ -246,7 +228,6 @@ export const PHP_TRAITS: readonly PatternTrait[] = [
   },
   {
     id: 'gzinflate-base64', title: 'Compressed and encoded payload', score: 30, tags: OBF,
-    needs: ['gzinflate', 'gzuncompress', 'gzdecode', 'str_rot13'],
     re: /(?:gzinflate|gzuncompress|gzdecode|str_rot13)\s*\(\s*(?:base64_decode|str_rot13|gzinflate)\s*\(/,
     why: 'Text is base64-decoded and then decompressed (or rot13-ed), the usual packing of obfuscated webshells.',
   },

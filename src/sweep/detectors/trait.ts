@@ -76,9 +76,10 @@ export interface PatternTrait {
   maxChars?: number;
   /**
    * Speed only: literal strings, at least one of which is inside every match of `re` (or of one of `all`), so a text
-   * holding none of them cannot show the trait. `includes` finds a literal far faster than an alternation or a
-   * look-behind regex is tried at every position; a wrong list would lose detections, so list only what each
-   * alternative spells out.
+   * holding none of them cannot show the trait. Each `includes` costs about what a regex led by one literal does, so
+   * a list only pays off when it is short and the regex is costly (a look-behind or a class tried at every
+   * position); the traits that carry one were timed both ways. A wrong list loses detections: list only literals
+   * that each alternative spells out.
    */
   needs?: readonly string[];
 }
