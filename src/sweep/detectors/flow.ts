@@ -42,7 +42,8 @@ export interface FlowSpec {
   stop: RegExp;
   sinks: readonly Sink[];
   /** Calls whose callee is a variable (`$f(...)`, group 1 the variable): the request choosing the function. Looked
-   * for in the `calls` view given to seeFlows (string contents blanked) when there is one. */
+   * for in the `calls` view given to seeFlows (string contents blanked) when there is one; it may be given as a
+   * function, called only when a file has request-tainted variables, since most files never need the view. */
   callee?: RegExp;
   /** Sources that are not the request but hide code (decoders); a sink fed by them scores its `hidden`. */
   encoded?: RegExp;
@@ -125,7 +126,7 @@ function encodedNames(s: string, spec: FlowSpec): Taint {
 }
 
 /** The sinks whose argument carries request input (or encoded text), one Seen per sink kind. */
-export function seeFlows(text: SubjectText, spec: FlowSpec, calls?: string): Seen[] {
+export function seeFlows(text: SubjectText, spec: FlowSpec, calls?: string | (() => string)): Seen[] {
   const s = text.lower;
   const tainted = taintedNames(s, spec);
   const encoded: Taint = spec.sinks.some((k) => k.hidden !== undefined) ? encodedNames(s, spec) : new Map();
@@ -138,7 +139,8 @@ export function seeFlows(text: SubjectText, spec: FlowSpec, calls?: string): See
     let m: RegExpExecArray | null;
     let n = 0;
     // the callee is looked for where string contents are blanked ("$s()" in a string is text, not a call)
-    while ((m = spec.callee.exec(calls ?? s)) !== null && n++ < MAX_SINKS) {
+    const view = typeof calls === 'function' ? calls() : (calls ?? s);
+    while ((m = spec.callee.exec(view)) !== null && n++ < MAX_SINKS) {
       const name = m[1] as string;
       if (!carriesAt(exact, name, m.index)) continue;
       out.push({

@@ -62,7 +62,8 @@ const scriptTraits: TextDetector = (subject, text) => {
     const spec = LANGUAGES[lang];
     // comments blanked (and PHP's non-shell backticks), offsets unchanged
     const code: SubjectText = { ...text, lower: codeView(text.lower, lang, false, oneByte) };
-    const calls = lang === 'php' ? codeView(text.lower, lang, true, oneByte) : undefined;
+    // built only if seeFlows needs it (a file with request-tainted variables): most files never do
+    const calls = lang === 'php' ? (): string => codeView(text.lower, lang, true, oneByte) : undefined;
     const seen = [...seeFlows(code, spec.flow, calls), ...seePatterns(spec.traits, code), ...seePatterns(KIT_TRAITS, code)];
     if (lang === 'php') seen.push(...seeHiddenNames(text.raw));
     if (seen.length === 0 && obfuscation.length === 0) continue;
