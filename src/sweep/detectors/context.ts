@@ -96,7 +96,8 @@ const OAB_SCRIPT = /(?:external|internal)url[^\n]{0,300}?<\s*script\b/;
 
 /** The HAFNIUM OAB implant: the OAB virtual directory's ExternalUrl set to a `<script runat=server>` page. */
 export function seeOabConfig(text: SubjectText): DetectorHit[] {
-  if (text.binary) return [];
+  // both ExternalUrl and InternalUrl end in "alurl"; one includes is far cheaper than the regex over the text
+  if (text.binary || !text.lower.includes('alurl')) return [];
   const m = OAB_SCRIPT.exec(text.lower);
   if (m === null) return [];
   const h = hit('oab-externalurl-script', 'Script in an OAB virtual directory URL',

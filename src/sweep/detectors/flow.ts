@@ -4,7 +4,7 @@
  * a sink's argument text, up to the end of the statement, either reads the request itself or names a variable that
  * was assigned from the request (directly, or through one more assignment such as `$b = base64_decode($a)`).
  */
-import { TAG, type Seen } from './trait.js';
+import { mayMatch, TAG, type Seen } from './trait.js';
 import type { SubjectText } from './text.js';
 
 export interface Sink {
@@ -29,6 +29,8 @@ export interface Sink {
   stop?: RegExp;
   /** The sink only counts in a file that also matches this (e.g. `.Run` only where WScript.Shell is created). */
   requires?: RegExp;
+  /** Speed only: literals of which every match of `re` holds one (see PatternTrait.needs). */
+  needs?: readonly string[];
 }
 
 export interface FlowSpec {
@@ -40,7 +42,8 @@ export interface FlowSpec {
   stop: RegExp;
   sinks: readonly Sink[];
   /** Calls whose callee is a variable (`$f(...)`, group 1 the variable): the request choosing the function. Looked
-   * for in the `calls` view given to seeFlows (string contents blanked) when there is one. */
+   * for in the `calls` view given to seeFlows (string contents blanked) when there is one; it may be given as a
+   * function, called only when a file has request-tainted variables, since most files never need the view. */
   callee?: RegExp;
   /** Sources that are not the request but hide code (decoders); a sink fed by them scores its `hidden`. */
   encoded?: RegExp;
@@ -81,6 +84,23 @@ function assignedFrom(s: string, ident: string, from: string, into: Taint, stric
   }
 }
 
+/** `re` as the assignment patterns embed it (same source, no flags), for a quick look before building one. */
+const bareCache = new WeakMap<RegExp, RegExp>();
+function occursIn(re: RegExp, s: string): boolean {
+  let bare = bareCache.get(re);
+  if (bare === undefined) {
+    bare = new RegExp(re.source);
+    bareCache.set(re, bare);
+  }
+  return bare.test(s);
+}
+
+/** assignedFrom for a source pattern: an assignment from it needs the pattern somewhere in the text, and one scan
+ * for the pattern alone is far cheaper than the assignment regex (a look-behind tried at every position). */
+function assignedFromPattern(s: string, ident: string, from: RegExp, into: Taint, strict = false): void {
+  if (occursIn(from, s)) assignedFrom(s, ident, from.source, into, strict);
+}
+
 /** A variable carries request input at `offset` if it was assigned from it shortly before (shells are compact; an
  * application reusing a name such as $file three hundred lines later is not a flow). */
 function carriesAt(taint: Taint, name: string, offset: number): boolean {
@@ -91,7 +111,7 @@ function carriesAt(taint: Taint, name: string, offset: number): boolean {
 /** Variables carrying request input: assigned from it, or from an expression using one of those. */
 export function taintedNames(s: string, spec: FlowSpec): Taint {
   const direct: Taint = new Map();
-  assignedFrom(s, spec.ident, spec.source.source, direct);
+  assignedFromPattern(s, spec.ident, spec.source, direct);
   if (direct.size > 0 && direct.size < MAX_TAINTED) {
     const names = [...direct.keys()].map((n) => `${escape(n)}(?![\\w])`).join('|');
     assignedFrom(s, spec.ident, names, direct);
@@ -101,12 +121,12 @@ export function taintedNames(s: string, spec: FlowSpec): Taint {
 
 function encodedNames(s: string, spec: FlowSpec): Taint {
   const names: Taint = new Map();
-  if (spec.encoded !== undefined) assignedFrom(s, spec.ident, spec.encoded.source, names);
+  if (spec.encoded !== undefined) assignedFromPattern(s, spec.ident, spec.encoded, names);
   return names;
 }
 
 /** The sinks whose argument carries request input (or encoded text), one Seen per sink kind. */
-export function seeFlows(text: SubjectText, spec: FlowSpec, calls?: string): Seen[] {
+export function seeFlows(text: SubjectText, spec: FlowSpec, calls?: string | (() => string)): Seen[] {
   const s = text.lower;
   const tainted = taintedNames(s, spec);
   const encoded: Taint = spec.sinks.some((k) => k.hidden !== undefined) ? encodedNames(s, spec) : new Map();
@@ -114,12 +134,13 @@ export function seeFlows(text: SubjectText, spec: FlowSpec, calls?: string): See
   const out: Seen[] = [];
   if (spec.callee !== undefined && tainted.size > 0) {
     const exact: Taint = new Map();
-    assignedFrom(s, spec.ident, spec.source.source, exact, true);
+    assignedFromPattern(s, spec.ident, spec.source, exact, true);
     spec.callee.lastIndex = 0;
     let m: RegExpExecArray | null;
     let n = 0;
     // the callee is looked for where string contents are blanked ("$s()" in a string is text, not a call)
-    while ((m = spec.callee.exec(calls ?? s)) !== null && n++ < MAX_SINKS) {
+    const view = typeof calls === 'function' ? calls() : (calls ?? s);
+    while ((m = spec.callee.exec(view)) !== null && n++ < MAX_SINKS) {
       const name = m[1] as string;
       if (!carriesAt(exact, name, m.index)) continue;
       out.push({
@@ -133,6 +154,7 @@ export function seeFlows(text: SubjectText, spec: FlowSpec, calls?: string): See
   // a sink with its own sources follows only variables assigned from those
   const ownTaint = new Map<RegExp, Taint>();
   for (const sink of spec.sinks) {
+    if (!mayMatch(sink.needs, s)) continue;
     if (sink.requires !== undefined && !sink.requires.test(s)) continue;
     let carried = tainted;
     if (sink.source !== undefined) {

@@ -17,8 +17,14 @@ const DANGEROUS = new Set([
 
 const MAX_LITERALS = 5000;
 const FOLDERS = /(?:str_replace|strrev|base64_decode|str_rot13|strtolower|strtoupper|hex2bin|chr|urldecode|rawurldecode)\s*\(/g;
-/** First letters of the folding functions (str_replace, base64_decode, chr, hex2bin, urldecode...). */
-const FUNCTION_START = new Set(['s', 'S', 'b', 'B', 'c', 'C', 'h', 'H', 'u', 'U', 'r', 'R']);
+/** Where an expression may start: 1 for quotes and '(', 2 for the first letters of the folding functions
+ * (str_replace, base64_decode, chr, hex2bin, urldecode...), which must not be inside a longer word. */
+const STARTS = new Uint8Array(128);
+for (const c of `'"(`) STARTS[c.charCodeAt(0)] = 1;
+for (const c of 'sSbBcChHuUrR') STARTS[c.charCodeAt(0)] = 2;
+/** [\w$]: the characters a word (or PHP variable) is made of. */
+const WORD = new Uint8Array(128);
+for (const c of '$_0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ') WORD[c.charCodeAt(0)] = 1;
 
 interface Lit {
   value: string;
@@ -29,6 +35,15 @@ interface Lit {
 function literal(s: string, i: number): Lit | undefined {
   const q = s[i];
   if (q !== "'" && q !== '"') return undefined;
+  // fast path: a literal without backslashes is its own text (most are); with one, the escapes are decoded below
+  const quote = q.charCodeAt(0);
+  for (let k = i + 1; k < s.length && k - i < 400; k++) {
+    const c = s.charCodeAt(k);
+    if (c === quote) return { value: s.slice(i + 1, k), end: k + 1 };
+    if (c === 36 && quote === 34) return undefined;
+    if (c === 92) break;
+    if (k + 1 === s.length || k + 1 - i === 400) return undefined;
+  }
   let v = '';
   let k = i + 1;
   while (k < s.length && k - i < 400) {
@@ -62,6 +77,13 @@ function literal(s: string, i: number): Lit | undefined {
   return undefined;
 }
 
+/** The first two letters of a folding function (str_*, base64_decode, chr, hex2bin, urldecode, rawurldecode). */
+function mayStartFolder(s: string, i: number): boolean {
+  const a = s.charCodeAt(i) | 0x20;
+  const b = s.charCodeAt(i + 1) | 0x20;
+  return (a === 115 && b === 116) || (a === 98 && b === 97) || (a === 99 && b === 104) || (a === 104 && b === 101) || (a === 117 && b === 114) || (a === 114 && b === 97);
+}
+
 function skipSpace(s: string, i: number): number {
   while (i < s.length && (s[i] === ' ' || s[i] === '\t' || s[i] === '\n' || s[i] === '\r')) i++;
   return i;
@@ -79,6 +101,8 @@ function term(s: string, i: number, depth: number): Lit | undefined {
     const k = skipSpace(s, inner.end);
     return s[k] === ')' ? { value: inner.value, end: k + 1 } : undefined;
   }
+  // only a folding function's name can start a call here (the regex below is case-blind): st, ba, ch, he, ur, ra
+  if (!mayStartFolder(s, i)) return undefined;
   const call = /^(str_replace|strrev|base64_decode|str_rot13|strtolower|strtoupper|hex2bin|chr|urldecode|rawurldecode)\s*\(\s*/i.exec(s.slice(i, i + 30));
   if (call === null) return undefined;
   const fn = (call[1] as string).toLowerCase();
@@ -144,18 +168,19 @@ function concat(s: string, i: number, depth: number): Lit | undefined {
 export function seeHiddenNames(raw: string): Seen[] {
   let count = 0;
   for (let i = 0; i < raw.length && count < MAX_LITERALS; i++) {
-    const c = raw[i];
-    if (c !== "'" && c !== '"' && c !== '(' && !FUNCTION_START.has(c ?? '')) continue;
-    if (c !== "'" && c !== '"' && c !== '(' && /[\w$]/.test(raw[i - 1] ?? ' ')) continue;
+    const code = raw.charCodeAt(i);
+    // quotes, '(' and the first letters of the folding functions start an expression; anything else is skipped
+    if (code >= 128 || STARTS[code] === 0) continue;
+    const c = raw[i] as string;
+    if (STARTS[code] === 2 && i > 0 && WORD[raw.charCodeAt(i - 1) & 0x7f] === 1 && raw.charCodeAt(i - 1) < 128) continue;
     count++;
     const r = concat(raw, i, 0);
     if (r === undefined) continue;
-    const text = raw.slice(i, r.end);
     const name = r.value.trim().toLowerCase();
     // the name must not be written plainly: a literal 'assert' in a list of names is not hiding anything
     // hidden only if no literal spells it already (the folding functions' own names do not count: chr(99).chr(104)...)
-    const plain = text.toLowerCase().replace(FOLDERS, '(');
-    if (DANGEROUS.has(name) && !plain.includes(name)) {
+    const text = DANGEROUS.has(name) ? raw.slice(i, r.end) : '';
+    if (text !== '' && !text.toLowerCase().replace(FOLDERS, '(').includes(name)) {
       return [{
         id: 'hidden-function-name', title: 'Function name hidden in a string', score: 70, tags: [TAG.defenseEvasion, TAG.obfuscation],
         offset: i, length: Math.min(r.end - i, 200),

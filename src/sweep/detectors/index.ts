@@ -56,11 +56,14 @@ const scriptTraits: TextDetector = (subject, text) => {
   if (langs.length === 0) return [];
   const obfuscation = capObfuscation(seeObfuscation(text, measureShape(text.raw)));
   const hits: DetectorHit[] = [];
+  // latin1 decoding gives one character per byte, so the code views can be built on bytes
+  const oneByte = text.encoding === 'latin1';
   for (const lang of langs) {
     const spec = LANGUAGES[lang];
     // comments blanked (and PHP's non-shell backticks), offsets unchanged
-    const code: SubjectText = { ...text, lower: codeView(text.lower, lang) };
-    const calls = lang === 'php' ? codeView(text.lower, lang, true) : undefined;
+    const code: SubjectText = { ...text, lower: codeView(text.lower, lang, false, oneByte) };
+    // built only if seeFlows needs it (a file with request-tainted variables): most files never do
+    const calls = lang === 'php' ? (): string => codeView(text.lower, lang, true, oneByte) : undefined;
     const seen = [...seeFlows(code, spec.flow, calls), ...seePatterns(spec.traits, code), ...seePatterns(KIT_TRAITS, code)];
     if (lang === 'php') seen.push(...seeHiddenNames(text.raw));
     if (seen.length === 0 && obfuscation.length === 0) continue;

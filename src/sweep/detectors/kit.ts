@@ -16,6 +16,7 @@ export const KIT_TRAITS: readonly PatternTrait[] = [
   },
   {
     id: 'add-admin-account', title: 'Adds Windows accounts or administrators', score: 50, tags: [...CMD, 'attack.t1136.001'],
+    needs: ['net'],
     re: /net\s+user\s+[^\n"'<]{1,40}\/add|net\s+localgroup\s+administrators\s+[^\n"'<]{1,40}\/add/,
     why: 'The script spells out "net user ... /add" or adds a user to the local administrators, a backdoor account command offered by webshell kits.',
   },
@@ -42,6 +43,7 @@ export const KIT_TRAITS: readonly PatternTrait[] = [
   },
   {
     id: 'unix-reverse-shell', title: 'Reverse-shell command line', score: 80, tags: [TAG.execution, TAG.unixShell, TAG.commandAndControl],
+    needs: ['/dev/tcp/', '-i', '/bin/'],
     re: /\/dev\/tcp\/|\bbash\s+-i\b[^\n"']{0,40}>&|\bnc(?:at)?\s+(?:-[a-z]{1,4}\s+){0,3}-e\s+\/bin\/|\bsh\s+-i\s+2>&1/,
     why: 'A reverse-shell command line (bash -i >& /dev/tcp/..., nc -e /bin/sh) is spelled out: it connects the server\'s shell to an attacker\'s listener.',
   },

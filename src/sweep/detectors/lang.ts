@@ -38,7 +38,8 @@ export function languagesOf(path: string, text: SubjectText): ScriptLang[] {
     const langs: ScriptLang[] = [byExt];
     if (byExt !== 'php' && s.includes('<?php')) langs.push('php');
     if (byExt !== 'aspx' && ASPX_DIRECTIVE.test(s.slice(0, 4096))) langs.push('aspx');
-    if (byExt !== 'jsp' && /<%@\s*page\b[^>]{0,200}\bimport\s*=\s*"java|request\.getparameter\s*\(/.test(s)) langs.push('jsp');
+    // (the JSP pattern spells "<%@" or "request.getparameter"; looking for those first skips the regex in most files)
+    if (byExt !== 'jsp' && (s.includes('<%@') || s.includes('request.getparameter')) && /<%@\s*page\b[^>]{0,200}\bimport\s*=\s*"java|request\.getparameter\s*\(/.test(s)) langs.push('jsp');
     if (byExt === 'php' && /<%[^%]{0,400}\b(?:server\.createobject|response\.write|request\s*\()/.test(s)) langs.push('asp');
     return langs;
   }

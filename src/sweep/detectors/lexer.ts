@@ -9,12 +9,20 @@ import type { ScriptLang } from './lang.js';
 const SPACE = 32;
 const NL = 10;
 
-function blank(out: Uint16Array, from: number, to: number): void {
+/** The text's characters, one per element: bytes when every character fits in one (latin1), else UTF-16 units. */
+type Units = Uint8Array | Uint16Array;
+
+function blank(out: Units, from: number, to: number): void {
   for (let i = from; i < to; i++) if (out[i] !== NL) out[i] = SPACE;
 }
 
-/** The text as UTF-16 code units in a Buffer (native copy), so blanking is a store and decoding one call. */
-function unitsOf(s: string): { buf: Buffer; out: Uint16Array } {
+/** The text as latin1 bytes (half the copying, and a one-byte string back) or UTF-16 code units in a Buffer (native
+ * copy), so blanking is a store and decoding one call. */
+function unitsOf(s: string, oneByte: boolean): { buf: Buffer; out: Units } {
+  if (oneByte) {
+    const bytes = Buffer.from(s, 'latin1');
+    return { buf: bytes, out: bytes };
+  }
   let buf = Buffer.from(s, 'utf16le');
   // a pooled Buffer may start at an odd offset, which a Uint16Array view cannot
   if ((buf.byteOffset & 1) !== 0) buf = Buffer.concat([buf]);
@@ -25,17 +33,31 @@ function startsAt(s: string, i: number, word: string): boolean {
   return s.startsWith(word, i);
 }
 
+/** ASCII characters that start nothing in PHP code (not ? ' " < / #): the lexer steps over runs of them. */
+const PHP_PLAIN = new Uint8Array(128).fill(1);
+for (const c of '?\'"</#') PHP_PLAIN[c.charCodeAt(0)] = 0;
+
 /** PHP: HTML outside <?php ?>, strings ('', "", heredoc), comments (//, #, /* *\/). */
-function phpView(s: string, out: Uint16Array, strings: boolean): void {
+function phpView(s: string, out: Units, strings: boolean): void {
   const n = s.length;
   let i = 0;
+  // the next backtick at or after the last range blanked; the lexer only moves forward and never writes ahead of
+  // itself, so `out` still holds the text's own characters there and one indexOf scan serves every range
+  let tick = -2;
+  const blankTicks = (from: number, to: number): void => {
+    if (tick !== -1 && tick < from) tick = s.indexOf('`', from);
+    while (tick >= 0 && tick < to) {
+      out[tick] = SPACE;
+      tick = s.indexOf('`', tick + 1);
+    }
+  };
   // without an opening tag nothing would run as PHP; a fragment like that is read as code anyway
   let html = s.includes('<?');
   while (i < n) {
     if (html) {
       const open = s.indexOf('<?', i);
       const end = open < 0 ? n : open;
-      for (let k = i; k < end; k++) if (out[k] === 96) out[k] = SPACE;
+      blankTicks(i, end);
       if (open < 0) return;
       i = open + 2;
       html = false;
@@ -81,7 +103,7 @@ function phpView(s: string, out: Uint16Array, strings: boolean): void {
         }
         k = nl + 1;
       }
-      for (let q = i; q < end; q++) if (out[q] === 96) out[q] = SPACE;
+      blankTicks(i, end);
       i = end;
     } else if ((c === 47 && s.charCodeAt(i + 1) === 47) || (c === 35 && s.charCodeAt(i + 1) !== 91)) {
       // line comment, ends at a newline or ?>
@@ -94,7 +116,14 @@ function phpView(s: string, out: Uint16Array, strings: boolean): void {
       const end = close < 0 ? n : close + 2;
       blank(out, i, end);
       i = end;
-    } else i++;
+    } else {
+      i++;
+      while (i < n) {
+        const d = s.charCodeAt(i);
+        if (d >= 128 || PHP_PLAIN[d] === 0) break;
+        i++;
+      }
+    }
   }
 }
 
@@ -127,7 +156,7 @@ function serverRegions(s: string): Array<[number, number]> {
 }
 
 /** C#, Java and JScript: "strings", 'c' literals, // and /* *\/ comments. */
-function cLikeView(s: string, out: Uint16Array, from: number, to: number): void {
+function cLikeView(s: string, out: Units, from: number, to: number): void {
   let i = from;
   while (i < to) {
     const c = s.charCodeAt(i);
@@ -157,7 +186,7 @@ function cLikeView(s: string, out: Uint16Array, from: number, to: number): void 
 }
 
 /** VBScript: "strings" ("" escapes a quote), ' and REM comments to the end of the line. */
-function vbView(s: string, out: Uint16Array, from: number, to: number): void {
+function vbView(s: string, out: Units, from: number, to: number): void {
   let i = from;
   let lineStart = true;
   while (i < to) {
@@ -187,10 +216,11 @@ function vbView(s: string, out: Uint16Array, from: number, to: number): void {
 
 /**
  * The lowered text with comments (and, for PHP, string and HTML backticks) blanked; with `strings`, PHP's quoted
- * string contents too (for checks about calls, which "$s()" inside a string is not).
+ * string contents too (for checks about calls, which "$s()" inside a string is not). `oneByte`: the caller knows
+ * every character is below 256 (latin1-decoded text), so the view is built on bytes.
  */
-export function codeView(lower: string, lang: ScriptLang, strings = false): string {
-  const { buf, out } = unitsOf(lower);
+export function codeView(lower: string, lang: ScriptLang, strings = false, oneByte = false): string {
+  const { buf, out } = unitsOf(lower, oneByte);
   if (lang === 'php') phpView(lower, out, strings);
   else {
     const jscript = lang === 'asp' && /language\s*=\s*"?(?:jscript|javascript)/.test(lower.slice(0, 2048));
@@ -199,5 +229,5 @@ export function codeView(lower: string, lang: ScriptLang, strings = false): stri
       else cLikeView(lower, out, from, to);
     }
   }
-  return buf.toString('utf16le');
+  return buf.toString(oneByte ? 'latin1' : 'utf16le');
 }

@@ -31,43 +31,64 @@ export interface TextShape {
   entropy: number;
 }
 
-/** One pass over the text measuring the runs, lines and entropy. */
+/** Per ASCII character: 1 if base64 (B64), 2 more if also a hex digit (hex digits are all base64 characters). */
+const CLASS = new Uint8Array(128);
+for (let c = 0; c < 128; c++) CLASS[c] = (B64[c] as number) | ((HEX[c] as number) << 1);
+
+/** One pass over the text measuring the runs and entropy; lines and \xNN escapes are found with indexOf. */
 export function measureShape(raw: string): TextShape {
   const counts = new Uint32Array(256);
   let blob = 0, blobAt = 0, run = 0;
   let hexRun = 0, hexAt = 0, hrun = 0;
-  let line = 0, lineAt = 0, lineStart = 0;
-  let hexEscapes = 0;
   const n = raw.length;
+  // a run is scored where it ends, which keeps the per-character work to a table lookup and two counters
   for (let i = 0; i < n; i++) {
     const c = raw.charCodeAt(i);
     counts[c & 0xff] = (counts[c & 0xff] as number) + 1;
-    if (c < 128 && B64[c] === 1) {
+    const k = c < 128 ? (CLASS[c] as number) : 0;
+    if ((k & 2) !== 0) {
       run++;
-      if (run > blob) {
-        blob = run;
-        blobAt = i - run + 1;
-      }
-    } else run = 0;
-    if (c < 128 && HEX[c] === 1) {
       hrun++;
-      if (hrun > hexRun) {
-        hexRun = hrun;
-        hexAt = i - hrun + 1;
-      }
-    } else hrun = 0;
-    if (c === 10) {
-      if (i - lineStart > line) {
-        line = i - lineStart;
-        lineAt = lineStart;
-      }
-      lineStart = i + 1;
-    } else if (c === 92 && raw.charCodeAt(i + 1) === 120 && HEX[raw.charCodeAt(i + 2) & 127] === 1) hexEscapes++;
+      continue;
+    }
+    if (hrun > hexRun) {
+      hexRun = hrun;
+      hexAt = i - hrun;
+    }
+    hrun = 0;
+    if (k === 1) {
+      run++;
+      continue;
+    }
+    if (run > blob) {
+      blob = run;
+      blobAt = i - run;
+    }
+    run = 0;
+  }
+  if (run > blob) {
+    blob = run;
+    blobAt = n - run;
+  }
+  if (hrun > hexRun) {
+    hexRun = hrun;
+    hexAt = n - hrun;
+  }
+  let line = 0, lineAt = 0, lineStart = 0;
+  for (let nl = raw.indexOf('\n'); nl >= 0; nl = raw.indexOf('\n', nl + 1)) {
+    if (nl - lineStart > line) {
+      line = nl - lineStart;
+      lineAt = lineStart;
+    }
+    lineStart = nl + 1;
   }
   if (n - lineStart > line) {
     line = n - lineStart;
     lineAt = lineStart;
   }
+  let hexEscapes = 0;
+  // the digit test folds the character to 7 bits, as it always has (so a high byte such as 0xB0 reads as '0')
+  for (let e = raw.indexOf('\\x'); e >= 0; e = raw.indexOf('\\x', e + 2)) if (HEX[raw.charCodeAt(e + 2) & 127] === 1) hexEscapes++;
   let entropy = 0;
   for (const k of counts) {
     if (k === 0) continue;

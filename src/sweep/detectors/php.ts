@@ -21,8 +21,17 @@ const DECODE =
 /** Not a method (->eval), not a static (::exec), not part of a longer name. */
 const NOT_MEMBER = '(?<![\\w>:$\\\\])';
 
+/** Per sink, the function names its head spells, one of which every match holds (Sink.needs: a quick includes). */
+const SINK_NEEDS: Record<string, readonly string[]> = {
+  'reflection-request': ['reflectionfunction'],
+  'mb-ereg-e-request': ['mb_'],
+  'write-request': ['file_put_contents', 'fwrite', 'fputs'],
+};
+
 function sink(id: string, title: string, does: string, score: number, tags: readonly string[], head: string, hidden?: number, stop?: RegExp): Sink {
   const s: Sink = { id, title, does, score, tags, re: new RegExp(NOT_MEMBER + head, 'g') };
+  const needs = SINK_NEEDS[id];
+  if (needs !== undefined) s.needs = needs;
   if (hidden !== undefined) s.hidden = hidden;
   if (stop !== undefined) s.stop = stop;
   return s;
@@ -78,6 +87,7 @@ export const PHP_TRAITS: readonly PatternTrait[] = [
   },
   {
     id: 'dynamic-superglobal-call', title: 'Dynamically named array element is called', score: 110, tags: [...CODE, ...OBF],
+    needs: ['${'],
     why: "A superglobal reached through a built name (${'_'.'POST'}) is called as a function; the name is assembled to hide it from readers and signatures.",
     re: /\$\{[^}\n]{0,60}\}\s*\[[^\]\n]{0,60}\]\s*\(/,
   },
@@ -103,6 +113,7 @@ export const PHP_TRAITS: readonly PatternTrait[] = [
   },
   {
     id: 'preg-e-payload', title: 'preg_replace /e fed hidden or request text', score: 50, tags: [...CODE, ...OBF],
+    needs: ['preg_replace'],
     all: [/(['"])\s*\/[^'"\n/]{0,80}[\\([.*+?^$][^'"\n/]{0,80}\/[imsxuadj]{0,5}e[imsxuadj]{0,5}\1/,
       /preg_replace\s*\([^;]{0,240}(?:base64_decode|gzinflate|gzuncompress|str_rot13|\$_(?:post|get|request|cookie)\b)/],
     why: 'A preg_replace in a file with an /e pattern is handed decoded text or request input, so that text is evaluated as PHP (through the replacement or a \\1 back-reference to the subject).',
@@ -114,6 +125,7 @@ export const PHP_TRAITS: readonly PatternTrait[] = [
   },
   {
     id: 'underscore-names', title: 'Variables named only with underscores', score: 50, tags: OBF, min: 6,
+    needs: ['$__'],
     re: /\$_{2,}(?![\w])/,
     why: 'The code uses many variables named only with underscores ($__, $___), the style of "no letters" PHP shells that compute every name with string arithmetic.',
   },
@@ -150,16 +162,19 @@ export const PHP_TRAITS: readonly PatternTrait[] = [
   },
   {
     id: 'string-bitwise', title: 'Strings computed with XOR/AND/OR', score: 50, tags: OBF, min: 5,
+    needs: ['^', '|', '&'],
     re: /[=(.,]\s*(['"])[^'"\n()$]{1,40}\1\s*[\^|&]\s*['"~]/,
     why: "Five or more strings are computed by XOR/AND/OR of other strings ('x'^'y'), a way to spell function names that no text search finds.",
   },
   {
     id: 'remote-code-drop', title: 'Downloads code into a PHP file', score: 60, tags: [TAG.ingressTransfer],
+    needs: ['file_put_contents', 'fopen'],
     re: /(?:file_put_contents|fopen)\s*\(\s*[^;]{0,80}\.ph(?:p\d?|tml)['"][^;]{0,200}(?:file_get_contents\s*\(\s*['"]https?:|curl_exec|http_get\s*\()/,
     why: 'A .php file is written with content fetched from a URL: a dropper that plants a further shell (installers write configuration from a form, not code from the internet).',
   },
   {
     id: 'backtick-request', title: 'Backtick command built from request input', score: 120, tags: OS,
+    needs: ['`'],
     why: 'A backtick (shell) expression contains request input: PHP runs the text between backticks as an operating-system command.',
     re: /`[^`\n]{0,120}\$_(?:get|post|request|cookie)/,
   },
@@ -207,6 +222,7 @@ export const PHP_TRAITS: readonly PatternTrait[] = [
   },
   {
     id: 'chr-built-code', title: 'Code built from character codes', score: 30, tags: OBF, min: 20,
+    needs: ['chr'],
     re: /chr\s*\(\s*\d{1,3}\s*\)\s*\./,
     why: 'Twenty or more chr(N). concatenations build text from character codes, hiding function names from a reader.',
   },
