@@ -4,6 +4,7 @@
  * themselves (`{"winlog.event_id": 4688}`, as some shippers flatten documents).
  */
 import type { EventRecord, FieldValue, LogsourceHint } from '../events/event.js';
+import type { EventMetadata } from '../events/evtx-json.js';
 
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 export type JsonObject = { [k: string]: Json };
@@ -36,13 +37,8 @@ export function atPath(obj: Json | undefined, parts: readonly string[], from = 0
   return undefined;
 }
 
-export interface DocMeta {
-  channel: string | undefined;
-  eventId: number | undefined;
-  provider: string | undefined;
-  host: string | undefined;
-  time: string | undefined;
-  recordId: number | undefined;
+/** An event's metadata (as an EVTX record's), plus the logsource a document's own fields name. */
+export interface DocMeta extends EventMetadata {
   logsource: LogsourceHint | undefined;
 }
 
