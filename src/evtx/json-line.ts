@@ -5,11 +5,9 @@
  * `Data` with one Name) is written twice; a JSON reader keeps the last, as the object builder does.
  * test/evtx/json.test.ts checks that parsing the line gives the builder's object on every sample record.
  */
-import { Builder, trimText } from './json.js';
+import { Builder, repeatedName, trimText } from './json.js';
 import { RElement, type RAttr, type RPart } from './resolve.js';
 import { isJsonScalarType, jsonScalar } from './values.js';
-
-const MAX_UNIQUE_NAMES = 64;
 
 class LineWriter extends Builder {
   constructor(bytes: Uint8Array, table: number[]) {
@@ -83,16 +81,7 @@ class LineWriter extends Builder {
       key('#text');
       s += this.besideText(el.kids);
     }
-    let flatten = false;
-    let dataCount = 0;
-    if (inContainer) {
-      for (const k of el.kids) {
-        if (!(k instanceof RElement) || k.name !== 'Data') continue;
-        dataCount++;
-        const n = this.nameAttr(k);
-        if (n && this.hasText(n)) flatten = true;
-      }
-    }
+    const { flatten, dataCount } = this.dataShape(el, inContainer);
     let dataDone = false;
     const counts = new Map<string, number>();
     for (const k of el.kids) {
@@ -116,13 +105,7 @@ class LineWriter extends Builder {
         }
         continue;
       }
-      let name = k.name;
-      const seen = counts.get(name);
-      if (seen !== undefined) {
-        counts.set(name, seen + 1);
-        name = name + '_' + seen;
-      } else if (counts.size < MAX_UNIQUE_NAMES) counts.set(name, 1);
-      key(name);
+      key(repeatedName(counts, k.name));
       s += this.elementText(k, k.name === 'EventData' || k.name === 'UserData');
     }
     return s + '}';

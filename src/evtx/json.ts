@@ -144,12 +144,11 @@ export class Builder {
     return undefined;
   }
 
-  private body(el: RElement, inContainer: boolean): JsonObject {
-    const out: JsonObject = {};
-    const attrs = el.attrs.length ? this.attributes(el.attrs) : undefined;
-    if (attrs) out['#attributes'] = attrs;
-    if (this.hasText(el.kids)) out['#text'] = this.contentBesideElements(el.kids);
-
+  /**
+   * How evtx_dump lays out a container's `Data` children: flattened into fields when any has a `Name` attribute with
+   * text, else one `Data` entry (an array when there are several).
+   */
+  protected dataShape(el: RElement, inContainer: boolean): { flatten: boolean; dataCount: number } {
     let flatten = false;
     let dataCount = 0;
     if (inContainer) {
@@ -160,6 +159,16 @@ export class Builder {
         if (n && this.hasText(n)) flatten = true;
       }
     }
+    return { flatten, dataCount };
+  }
+
+  private body(el: RElement, inContainer: boolean): JsonObject {
+    const out: JsonObject = {};
+    const attrs = el.attrs.length ? this.attributes(el.attrs) : undefined;
+    if (attrs) out['#attributes'] = attrs;
+    if (this.hasText(el.kids)) out['#text'] = this.contentBesideElements(el.kids);
+
+    const { flatten, dataCount } = this.dataShape(el, inContainer);
     let dataDone = false;
     const counts = new Map<string, number>();
     for (const k of el.kids) {
@@ -181,16 +190,21 @@ export class Builder {
         }
         continue;
       }
-      let key = k.name;
-      const seen = counts.get(key);
-      if (seen !== undefined) {
-        counts.set(key, seen + 1);
-        key = key + '_' + seen;
-      } else if (counts.size < MAX_UNIQUE_NAMES) counts.set(key, 1);
-      set(out, key, this.element(k, k.name === 'EventData' || k.name === 'UserData'));
+      set(out, repeatedName(counts, k.name), this.element(k, k.name === 'EventData' || k.name === 'UserData'));
     }
     return out;
   }
+}
+
+/** evtx_dump's key for a repeated child element: `Name`, then `Name_1`, `Name_2`… (counted for a bounded set of names). */
+export function repeatedName(counts: Map<string, number>, name: string): string {
+  const seen = counts.get(name);
+  if (seen !== undefined) {
+    counts.set(name, seen + 1);
+    return name + '_' + seen;
+  }
+  if (counts.size < MAX_UNIQUE_NAMES) counts.set(name, 1);
+  return name;
 }
 
 /** Own-property assignment, safe for a key spelled `__proto__`. */
