@@ -4,13 +4,14 @@
  * anywhere). A rule qualifies for leaving out when
  *
  * - its condition is false whenever no string matches (`requiresAString`: `$a and …`, `2 of them or #b > 3`, …), and
- * - every string is a plain text string (no regex, hex, xor or base64), so its bytes (and, with `wide`, their UTF-16LE
- *   form) are known.
+ * - every string yields a literal that each of its matches contains: a text string's bytes (and, with `wide`, their
+ *   UTF-16LE form), the longest run of fixed bytes of a hex string, the longest literal run of a regex.
  *
  * `LiteralSet` then looks for every such literal in every file, case-insensitively (a superset of what the rule's own
  * case rules allow), and a rule is compiled only when one of its literals was seen. The result is the same: a rule
  * left out could not have matched.
  */
+import { endOfRegex, splitTop, stripParens } from './source.js';
 
 /** The byte forms of a rule's strings, or undefined when some string is not a plain text string (or not understood). */
 export function literalsOf(ruleText: string): Uint8Array[] | undefined {
@@ -61,17 +62,8 @@ function readValue(s: string, i: number): { bytes: Uint8Array; end: number; hex:
     return run && run.length >= 4 ? { bytes: run, end: close + 1, hex: true } : undefined;
   }
   if (s[i] === '/') {
-    let inClass = false;
-    let k = i + 1;
-    for (; k < s.length; k++) {
-      const c = s[k];
-      if (c === '\\') k++;
-      else if (c === '[') inClass = true;
-      else if (c === ']') inClass = false;
-      else if (c === '/' && !inClass) break;
-      else if (c === '\n') return undefined;
-    }
-    if (k >= s.length) return undefined;
+    const k = endOfRegex(s, i);
+    if (k < 0) return undefined;
     const flags = /^[is]*/.exec(s.slice(k + 1))![0];
     const run = regexRun(s.slice(i + 1, k));
     return run && run.length >= 4 ? { bytes: run, end: k + 1 + flags.length, hex: false } : undefined;
@@ -235,62 +227,6 @@ function atomNeeds(e: string): boolean {
   const of = /^(any|all|\d+)\s+of\s+(them|\([^()]*\))$/.exec(e);
   if (of) return of[1] === 'any' || of[1] === 'all' || Number(of[1]) >= 1;
   return false;
-}
-
-function stripParens(s: string): string {
-  while (s.startsWith('(') && closing(s, 0) === s.length - 1) s = s.slice(1, -1).trim();
-  return s;
-}
-
-function closing(s: string, open: number): number {
-  let depth = 0;
-  for (let i = open; i < s.length; i++) {
-    const c = s[i];
-    if (c === '"') {
-      i = s.indexOf('"', i + 1);
-      if (i < 0) return -1;
-    } else if (c === '(') depth++;
-    else if (c === ')' && --depth === 0) return i;
-  }
-  return -1;
-}
-
-/** Operands of `op` at the top level (outside brackets and quotes), or undefined when a regex or quote is unclear. */
-function splitTop(s: string, op: 'and' | 'or'): string[] | undefined {
-  const out: string[] = [];
-  let depth = 0;
-  let from = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i]!;
-    if (c === '"') {
-      const e = s.indexOf('"', i + 1);
-      if (e < 0) return undefined;
-      i = e;
-    } else if (c === '/') {
-      // A regex after `matches` is skipped whole (its text cannot hold the operator); a division is not followed.
-      if (!/\bmatches\s*$/.test(s.slice(Math.max(0, i - 16), i))) return undefined;
-      let k = i + 1;
-      let inClass = false;
-      for (; k < s.length; k++) {
-        const ch = s[k];
-        if (ch === '\\') k++;
-        else if (ch === '[') inClass = true;
-        else if (ch === ']') inClass = false;
-        else if (ch === '/' && !inClass) break;
-      }
-      if (k >= s.length) return undefined;
-      i = k;
-    }
-    else if (c === '(' || c === '[') depth++;
-    else if (c === ')' || c === ']') depth--;
-    else if (depth === 0 && s.startsWith(op, i) && /\s/.test(s[i - 1] ?? ' ') && /[\s(]/.test(s[i + op.length] ?? '')) {
-      out.push(s.slice(from, i));
-      from = i + op.length;
-      i += op.length - 1;
-    }
-  }
-  out.push(s.slice(from));
-  return out;
 }
 
 /** Literals shorter than this are taken as present: a four-byte window is what the scan keys on. */

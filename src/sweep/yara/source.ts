@@ -100,7 +100,7 @@ function skipSpace(text: string, i: number): number {
 }
 
 /** The index of the closing quote of the string opening at `q`, or -1. */
-function endOfQuoted(text: string, q: number): number {
+export function endOfQuoted(text: string, q: number): number {
   for (let i = q + 1; i < text.length; i++) {
     const c = text[i];
     if (c === '\\') i++;
@@ -111,7 +111,7 @@ function endOfQuoted(text: string, q: number): number {
 }
 
 /** The index of the slash closing the regular expression opening at `q`, or -1. */
-function endOfRegex(text: string, q: number): number {
+export function endOfRegex(text: string, q: number): number {
   let inClass = false;
   for (let i = q + 1; i < text.length; i++) {
     const c = text[i];
@@ -275,7 +275,7 @@ export function passesGate(bytes: Uint8Array, gate: Gate): boolean {
 }
 
 /** Parentheses that wrap the whole expression, removed. */
-function stripParens(s: string): string {
+export function stripParens(s: string): string {
   while (s.startsWith('(') && matchingParen(s, 0) === s.length - 1) s = s.slice(1, -1).trim();
   return s;
 }
@@ -304,7 +304,11 @@ function disjuncts(s: string): string[] | undefined {
   return splitTop(s, 'or', 'and');
 }
 
-function splitTop(s: string, on: string, refuse: string): string[] | undefined {
+/**
+ * Operands of the operator `on` at the top level (outside brackets, strings and regexes), or undefined when the
+ * operator `refuse` also stands at the top level or when a quote or slash cannot be followed.
+ */
+export function splitTop(s: string, on: string, refuse?: string): string[] | undefined {
   const out: string[] = [];
   let depth = 0;
   let from = 0;
