@@ -57,7 +57,7 @@ export const report = defineCommand({
       rmSync(tmp, { force: true });
       throw err;
     }
-    ctx.stderr.write(`hardnut report: ${r.board.headline.toLowerCase()}; ${r.board.total} findings from ${r.context.runs.length} runs written to ${o.out}\n`);
+    ctx.stderr.write(`hardnut report: ${r.board.headline.toLowerCase()}; ${r.board.total} findings from ${r.context.runs.length} run${r.context.runs.length === 1 ? '' : 's'} written to ${o.out}\n`);
     return 0;
   },
 });
