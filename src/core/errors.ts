@@ -11,6 +11,7 @@ export type ErrorCode =
   | 'INPUT_TOO_LARGE' // over a size cap
   | 'INPUT_FORMAT' // the content is not what its reader expects
   | 'INPUT_RECORD' // a line or record inside a file that was read is skipped or repaired
+  | 'INPUT_CHANGED' // a file's content changed between two reads of one run
   | 'RULE_INVALID' // a rule that does not load
   | 'RULE_UNSUPPORTED' // a rule that uses what we deliberately do not support
   | 'OUTPUT' // cannot write the output

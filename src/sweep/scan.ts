@@ -1,21 +1,25 @@
 /**
- * One file through one worker: read it (never executed, at most --max-size bytes, hashed as it is read), then the
- * YARA share, our detectors and the indicators; findings out. Identical content (same SHA-256) is scanned once: the
- * content's findings are kept and given again, with its own path, for every later copy.
+ * One file through one worker, in the sweep's two passes (run.ts). Files are only ever read: never executed,
+ * imported or served, at most --max-size bytes, hashed as they are read.
+ *
+ * - Read pass: hashes, our detectors and the IOCs; and for YARA, which of the plan's literals occur (to choose the
+ *   optional rules) and how the file starts (to choose the gated groups).
+ * - YARA pass: the file scanned with this worker's share of the rules as chosen for the run.
  */
 import { createHash, type Hash } from 'node:crypto';
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import type { Finding } from '../findings/finding.js';
 import { runDetectors } from './detectors/index.js';
-import { externalsOf } from './filetype.js';
+import { externalsOf, type Externals } from './filetype.js';
 import { detectorFinding, filenameIocFinding, hashIocFinding, yaraFinding, type FileFacts } from './findings.js';
 import { HashIndex, matchFilename, type HashKind } from './iocs.js';
-import type { SweepFile, SweepMessage, SweepSettings } from './protocol.js';
+import type { SweepFile, SweepMessage, SweepSettings, YaraChoice, YaraFile } from './protocol.js';
 import { YaraScanner } from './yara/engine.js';
+import { LiteralSet } from './yara/prefilter.js';
 
-/** Contents remembered by SHA-256 for reuse; past this the memory is cleared and starts again. */
-const MAX_REMEMBERED = 20_000;
 const CHUNK = 1 << 20;
+/** Bytes of a file's start reported for the gates (YARA gates read uint8/16/32 at offset 0). */
+const START_BYTES = 4;
 
 type Post = (m: SweepMessage) => void;
 
@@ -23,77 +27,86 @@ export class FileScanner {
   private readonly yara: YaraScanner;
   private readonly hashes: HashIndex;
   private readonly accounts: Map<number, string>;
-  private readonly seen = new Map<string, Finding[]>();
-  /** Warnings raised before there was a task to report them with (compiling at start). */
+  private readonly literals: LiteralSet | undefined;
+  /** How this batch's files start (hex of their first bytes → files), for the gates. */
+  private starts = new Map<string, number>();
+  /** Warnings raised before there was a task to report them with (compiling). */
   private readonly pending: SweepMessage[] = [];
 
   constructor(private readonly settings: SweepSettings) {
-    this.yara = new YaraScanner(settings.shard, (message) => this.pending.push({ t: 'warning', code: 'RULE_INVALID', message }));
+    this.yara = new YaraScanner(settings.shard, settings.optional, (message) => this.pending.push({ t: 'warning', code: 'RULE_INVALID', message }));
     this.hashes = new HashIndex(settings.hashIocs);
     this.accounts = new Map(settings.accounts);
+    this.literals = settings.literals.length ? new LiteralSet(settings.literals.map((h) => Buffer.from(h, 'hex'))) : undefined;
   }
 
-  /** Compile the ungated rules now, before the first file. */
-  warmUp(): void {
-    this.yara.warmUp();
-  }
-
-  /** The optional rules this run needs (the same for every task). */
-  useOptional(indices: readonly number[]): void {
-    this.yara.useOptional(indices);
-  }
-
-  scanFile(file: SweepFile, primary: boolean, post: Post): void {
-    for (const m of this.pending.splice(0)) post(m);
-    const read = readCapped(file.path, this.settings.maxSize, primary ? [...this.hashes.kinds] : []);
+  /** Read pass over one file: read problems and counts, detector and IOC findings, and what YARA needs to know. */
+  readFile(file: SweepFile, post: Post): void {
+    const read = readCapped(file.path, this.settings.maxSize, ['sha256', ...this.hashes.kinds]);
     if ('code' in read) {
-      if (primary) {
-        post({ t: 'warning', code: read.code, message: read.message, file: file.path });
-        post({ t: 'file', path: file.path, bytes: 0, scanned: false, reused: false });
-      }
+      post({ t: 'warning', code: read.code, message: read.message, file: file.path });
+      post({ t: 'file', path: file.path, bytes: 0, scanned: false });
       return;
     }
-    const facts: FileFacts = { path: file.path, sha256: read.digests.sha256!, size: read.bytes.length, mtime: new Date(file.mtimeMs).toISOString() };
-    const findings: Finding[] = [];
-    const known = file.maybeDuplicate ? this.seen.get(facts.sha256) : undefined;
-    if (known) {
-      for (const f of known) findings.push({ ...f, source: facts.path, path: facts.path, mtime: facts.mtime, time: facts.mtime });
-    } else {
-      const content = this.scanContent(read.bytes, facts, read.uid, primary, read.digests, post);
-      findings.push(...content);
-      if (file.maybeDuplicate) {
-        if (this.seen.size >= MAX_REMEMBERED) this.seen.clear();
-        this.seen.set(facts.sha256, content);
-      }
-    }
-    if (primary) for (const ioc of matchFilename(this.settings.filenameIocs, file.path)) findings.push(filenameIocFinding(ioc, facts, this.settings.version));
+    const { bytes } = read;
+    const facts: FileFacts = { path: file.path, sha256: read.digests.sha256!, size: bytes.length, mtime: new Date(file.mtimeMs).toISOString() };
+    const findings = this.checks(bytes, facts, read.digests, post);
     if (findings.length) post({ t: 'findings', findings });
-    if (primary) post({ t: 'file', path: file.path, bytes: read.bytes.length, scanned: true, reused: known !== undefined });
+    let yaraKey: string | undefined;
+    if (!this.yara.empty) {
+      if (this.literals && !this.literals.complete) this.literals.feed(bytes);
+      const start = bytes.subarray(0, START_BYTES).toString('hex');
+      this.starts.set(start, (this.starts.get(start) ?? 0) + 1);
+      const externals = this.externals(file.path, bytes, read.uid);
+      yaraKey = [facts.sha256, ...this.settings.externalsRead.map((k) => externals[k as keyof Externals])].join('\0');
+    }
+    post({ t: 'file', path: file.path, bytes: bytes.length, scanned: true, sha256: facts.sha256, ...(yaraKey ? { yaraKey } : {}) });
   }
 
-  /** Everything that depends on the content only (so it can be reused for a copy). */
-  private scanContent(
-    bytes: Buffer,
-    facts: FileFacts,
-    uid: number,
-    primary: boolean,
-    digests: Partial<Record<HashKind, string>>,
-    post: Post,
-  ): Finding[] {
+  /** What the read pass saw for YARA since the last call (posted once per batch). */
+  takeSeen(): SweepMessage | undefined {
+    if (this.yara.empty) return undefined;
+    const starts = [...this.starts];
+    this.starts = new Map();
+    return { t: 'seen', literals: this.literals?.takeNew() ?? [], starts };
+  }
+
+  /** YARA pass over one file, with the share compiled for `choice` (compiled on the first call). */
+  yaraFile(file: YaraFile, choice: YaraChoice, post: Post): void {
+    this.yara.prepare(choice);
+    for (const m of this.pending.splice(0)) post(m);
+    const read = readCapped(file.path, this.settings.maxSize, []);
+    if ('code' in read) {
+      post({ t: 'warning', code: read.code, message: `${read.message} (on reading it again for the YARA rules; they did not run on it)`, file: file.path });
+      return;
+    }
+    const { bytes } = read;
+    // Size and mtime tell a change cheaply; only a changed file is hashed again.
+    let sha256 = file.sha256;
+    if (bytes.length !== file.size || read.mtimeMs !== file.mtimeMs) {
+      sha256 = createHash('sha256').update(bytes).digest('hex');
+      post({ t: 'warning', code: 'INPUT_CHANGED', message: 'the file changed during the sweep; the YARA rules ran on its new content, the other checks on its first', file: file.path });
+    }
+    const facts: FileFacts = { path: file.path, sha256, size: bytes.length, mtime: new Date(file.mtimeMs).toISOString() };
+    let matches: ReturnType<YaraScanner['scan']> = [];
+    try {
+      matches = this.yara.scan(bytes, this.externals(file.path, bytes, read.uid));
+    } catch (err) {
+      post({ t: 'warning', code: 'INPUT_FORMAT', message: `YARA-X could not scan this file: ${(err as Error).message.split('\n')[0]}`, file: file.path });
+    }
+    for (const m of this.pending.splice(0)) post(m);
+    const v = this.settings.version;
+    if (matches.length) post({ t: 'findings', findings: matches.map((m) => yaraFinding(m, this.settings.origins[m.ruleIdentifier], bytes, facts, v)) });
+  }
+
+  private externals(path: string, bytes: Buffer, uid: number): Externals {
+    return externalsOf(path, bytes, this.accounts.get(uid) ?? String(uid));
+  }
+
+  /** Our detectors and the IOCs. */
+  private checks(bytes: Buffer, facts: FileFacts, digests: Partial<Record<HashKind, string>>, post: Post): Finding[] {
     const v = this.settings.version;
     const out: Finding[] = [];
-    if (!this.yara.empty) {
-      const externals = externalsOf(facts.path, bytes, this.accounts.get(uid) ?? String(uid));
-      let matches: ReturnType<YaraScanner['scan']> = [];
-      try {
-        matches = this.yara.scan(bytes, externals);
-      } catch (err) {
-        post({ t: 'warning', code: 'INPUT_FORMAT', message: `YARA-X could not scan this file: ${(err as Error).message.split('\n')[0]}`, file: facts.path });
-      }
-      for (const m of this.pending.splice(0)) post(m);
-      for (const m of matches) out.push(yaraFinding(m, this.settings.origins[m.ruleIdentifier], bytes, facts, v));
-    }
-    if (!primary) return out;
     if (this.settings.detectors) {
       try {
         const skipped = (detector: string, error: unknown): void =>
@@ -104,17 +117,18 @@ export class FileScanner {
       }
     }
     for (const ioc of this.hashes.lookup(digests)) out.push(hashIocFinding(ioc, facts, v));
+    for (const ioc of matchFilename(this.settings.filenameIocs, facts.path)) out.push(filenameIocFinding(ioc, facts, v));
     return out;
   }
 }
 
-type ReadResult = { bytes: Buffer; uid: number; digests: Partial<Record<HashKind, string>> } | { code: string; message: string };
+type ReadResult = { bytes: Buffer; uid: number; mtimeMs: number; digests: Partial<Record<HashKind, string>> } | { code: string; message: string };
 
 /**
- * Read a regular file whole, up to `maxSize` bytes, hashing as it goes. Opened non-blocking so a FIFO swapped in
+ * Read a regular file whole, up to `maxSize` bytes, computing the `hashes` asked for as it goes. Opened non-blocking so a FIFO swapped in
  * after the walk cannot hang the worker; checked again after opening (the file may have changed since the walk).
  */
-export function readCapped(path: string, maxSize: number, extraHashes: HashKind[]): ReadResult {
+export function readCapped(path: string, maxSize: number, hashes: readonly HashKind[]): ReadResult {
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
@@ -125,8 +139,7 @@ export function readCapped(path: string, maxSize: number, extraHashes: HashKind[
     const st = fstatSync(fd);
     if (!st.isFile()) return { code: 'INPUT_SPECIAL', message: 'not a regular file; not read' };
     if (st.size > maxSize) return { code: 'INPUT_TOO_LARGE', message: `${st.size} bytes is over the limit of ${maxSize}; not read` };
-    const hashers: [HashKind, Hash][] = [['sha256', createHash('sha256')]];
-    for (const k of extraHashes) if (k !== 'sha256') hashers.push([k, createHash(k)]);
+    const hashers: [HashKind, Hash][] = [...new Set(hashes)].map((k) => [k, createHash(k)]);
     // One byte more than the cap is asked for, so a file that grew since fstat is noticed.
     const buf = Buffer.allocUnsafe(Math.min(maxSize, st.size) + 1);
     let n = 0;
@@ -139,7 +152,7 @@ export function readCapped(path: string, maxSize: number, extraHashes: HashKind[
     }
     const digests: Partial<Record<HashKind, string>> = {};
     for (const [k, h] of hashers) digests[k] = h.digest('hex');
-    return { bytes: buf.subarray(0, n), uid: st.uid, digests };
+    return { bytes: buf.subarray(0, n), uid: st.uid, mtimeMs: st.mtimeMs, digests };
   } catch (err) {
     return { code: 'INPUT_UNREADABLE', message: (err as Error).message.replace(/^[A-Z]+: /, '') };
   } finally {

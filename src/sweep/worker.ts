@@ -1,6 +1,7 @@
 /**
- * A sweep worker thread: its share of the YARA rules compiled at start, then batches of files scanned one by one
- * (src/sweep/scan.ts). Findings, warnings and per-file counts go back as messages (protocol.ts).
+ * A sweep worker thread: batches of files for the read pass or the YARA pass (src/sweep/scan.ts). Findings, warnings
+ * and per-file facts go back as messages (protocol.ts), one message per batch: posting costs more than the work for
+ * small files.
  */
 import { serveTasks } from '../workers/serve.js';
 import type { SweepMessage, SweepSettings, SweepTask } from './protocol.js';
@@ -8,14 +9,16 @@ import { FileScanner } from './scan.js';
 
 serveTasks<SweepSettings, SweepTask, SweepMessage>((settings) => {
   const scanner = new FileScanner(settings);
-  // Compiled on init, while the main thread is still walking the input; compile errors go out with the first task.
-  scanner.warmUp();
   return (task, post) => {
-    scanner.useOptional(task.optional);
-    // One message per batch: posting costs more than the work for small files.
     const out: SweepMessage[] = [];
     const push = (m: SweepMessage) => void out.push(m);
-    for (const file of task.files) scanner.scanFile(file, task.primary, push);
+    if (task.kind === 'read') {
+      for (const file of task.files) scanner.readFile(file, push);
+      const seen = scanner.takeSeen();
+      if (seen) out.push(seen);
+    } else {
+      for (const file of task.files) scanner.yaraFile(file, task.choice, push);
+    }
     post({ t: 'batch', messages: out });
   };
 });

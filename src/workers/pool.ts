@@ -21,6 +21,11 @@ export interface PoolOptions<Init> {
    * item over a large live heap (a compiled rule set) collects far less often, and promotes far less, with more.
    */
   youngMiB?: number;
+  /**
+   * Keep the workers (and what they hold: compiled rules, a file's first results) after `run`, for another `run` on
+   * the same pool; `close` ends them. By default `run` ends its workers when its tasks are done.
+   */
+  persistent?: boolean;
 }
 
 export interface TaskFailure<Task> {
@@ -67,6 +72,11 @@ export class WorkerPool<Init, Task, Msg> {
     for (let i = 0; i < size; i++) lanes.push(this.lane(next, onMessage, onFailure));
     await Promise.all(lanes);
     // Warmed workers no lane needed (fewer tasks than workers).
+    if (!this.options.persistent) await this.close();
+  }
+
+  /** End every worker the pool holds. */
+  async close(): Promise<void> {
     for (const w of this.idle.splice(0)) await w.terminate();
   }
 
@@ -118,7 +128,8 @@ export class WorkerPool<Init, Task, Msg> {
         item = next();
       }
     } finally {
-      if (worker) await worker.terminate();
+      if (worker && this.options.persistent) this.idle.push(worker);
+      else if (worker) await worker.terminate();
     }
   }
 

@@ -17,6 +17,7 @@ function workerScript(): URL {
 serveTasks((init) => (task, post) => {
   if (task === 'throw') throw new Error('bad task');
   if (task === 'die') process.exit(3);
+  if (task === 'count') { globalThis.count = (globalThis.count ?? 0) + 1; post('count:' + globalThis.count); return; }
   for (let i = 0; i < 3; i++) post(init.prefix + task + ':' + i);
 });`,
   );
@@ -49,5 +50,24 @@ describe('WorkerPool', () => {
     // No task at all: run still resolves, with every warmed worker ended.
     pool.warm();
     await pool.run([], () => undefined, () => undefined);
+  });
+
+  it('keeps its workers, and what they hold, from one run to the next when persistent', async () => {
+    const pool = new WorkerPool<{ prefix: string }, string, string>({ script: workerScript(), size: 1, init: { prefix: '' }, persistent: true });
+    const got: string[] = [];
+    await pool.run(['count', 'count'], (m) => got.push(m), () => undefined);
+    await pool.run(['count'], (m) => got.push(m), () => undefined);
+    await pool.close();
+    // One worker counted all three tasks: it outlived the first run.
+    expect(got).toEqual(['count:1', 'count:2', 'count:3']);
+  });
+
+  it('shares one queue of tasks between pools given the same iterator', async () => {
+    const pools = [0, 1].map(() => new WorkerPool<{ prefix: string }, string, string>({ script: workerScript(), size: 1, init: { prefix: '' } }));
+    const queue = ['a', 'b', 'c', 'd'][Symbol.iterator]();
+    const seen: string[] = [];
+    await Promise.all(pools.map((p) => p.run(queue, (m) => seen.push(m), () => undefined)));
+    // Every task ran once, whichever pool took it.
+    expect(seen.filter((m) => m.endsWith(':0')).sort()).toEqual(['a:0', 'b:0', 'c:0', 'd:0']);
   });
 });

@@ -81,7 +81,7 @@ export const sweep = defineCommand({
       if (r.optionalRules) engines.splice(1, 0, [`of them compiled only if a literal of theirs occurs in some file: compiled`, `${r.optionalCompiled}/${r.optionalRules}`]);
       if (r.iocs.files) engines.push([`indicators (${r.iocs.hashes} hashes, ${r.iocs.filenames} file names)`, r.iocs.hashes + r.iocs.filenames]);
       const scanned: [string, number][] = [['files scanned', r.files]];
-      if (r.reused) scanned.push(['of them copies of a file already scanned (same SHA-256), findings given again', r.reused]);
+      if (r.reused) scanned.push(['of them copies of content already scanned (same SHA-256), YARA findings given again', r.reused]);
       if (r.notScanned) scanned.push(['files found but not scanned (warned above)', r.notScanned]);
       const sections = [
         { title: 'engines', rows: engines },

@@ -8,7 +8,8 @@ import type * as YaraXModule from '@litko/yara-x';
 import type { RuleMatch, YaraX } from '@litko/yara-x';
 import { EXTERNALS, type Externals } from '../filetype.js';
 import { passesGate } from './source.js';
-import type { RuleGroup, YaraShard } from './plan.js';
+import type { OptionalRule, RuleGroup, YaraShard } from './plan.js';
+import type { YaraChoice } from '../protocol.js';
 
 const require = createRequire(import.meta.url);
 
@@ -70,38 +71,43 @@ interface Compiled {
   failed: boolean;
 }
 
+/**
+ * A worker's share of the rules, narrowed to what a run's files can match (run.ts decides after the read pass). The
+ * ungated rules, the optional rules chosen and the gated groups whose magic starts many files are compiled as ONE set,
+ * so each file is scanned in one pass (a pass per set costs a whole search over the file, and each set that imports
+ * `pe` parses every file as a PE again); the other gated groups are compiled when a file with their magic first comes,
+ * and scanned over such files only.
+ */
 export class YaraScanner {
-  private readonly compiled: Compiled[];
+  private compiled: Compiled[] = [];
+  private prepared = false;
 
   constructor(
     private readonly shard: YaraShard,
+    private readonly optional: readonly OptionalRule[],
     private readonly onCompileError: (message: string) => void,
-  ) {
-    this.compiled = shard.groups.map((group) => ({ group, rules: undefined, failed: false }));
-  }
+  ) {}
 
-  private optionalDone = false;
-
+  /** No rules at all, in any share: the sweep has no YARA side. */
   get empty(): boolean {
-    return this.compiled.length === 0 && this.shard.optional.length === 0;
+    return this.shard.groups.length === 0 && this.optional.length === 0;
   }
 
-  /**
-   * Add the optional rules (by index in the shard) whose literals the sweep's files hold, once: the same choice comes
-   * with every task of a run.
-   */
-  useOptional(indices: readonly number[]): void {
-    if (this.optionalDone) return;
-    this.optionalDone = true;
-    const chosen = indices.map((i) => this.shard.optional[i]).filter((o) => o !== undefined);
-    if (chosen.length === 0) return;
-    const group = { gate: undefined, source: chosen.map((o) => o.source).join('\n'), rules: chosen.length };
-    this.compiled.push({ group, rules: undefined, failed: false });
-  }
-
-  /** Compile the ungated groups now (workers do it at start, while the main thread walks the input). */
-  warmUp(): void {
-    for (const c of this.compiled) if (!c.group.gate) this.rulesOf(c);
+  /** Compile the share as `choice` narrows it, once: the same choice comes with every task of a run. */
+  prepare(choice: YaraChoice): void {
+    if (this.prepared) return;
+    this.prepared = true;
+    const merged = new Set(choice.merged);
+    const parts: RuleGroup[] = this.shard.groups.filter((g) => !g.gate || merged.has(g.gate.key)).map((g) => ({ ...g, gate: undefined }));
+    const chosen = choice.optional.map((i) => this.optional[i]).filter((o) => o !== undefined);
+    if (chosen.length) parts.push({ gate: undefined, source: chosen.map((o) => o.source).join('\n'), rules: chosen.length });
+    const lazy = this.shard.groups.filter((g) => g.gate && !merged.has(g.gate.key));
+    const whole: RuleGroup = { gate: undefined, source: parts.map((p) => p.source).join('\n'), rules: parts.reduce((n, p) => n + p.rules, 0) };
+    const main = parts.length ? this.compile(whole, parts.length > 1) : undefined;
+    // A set that fails as a whole (it should not: every file was checked) is compiled part by part, so only the part
+    // at fault is lost.
+    const mains = main === undefined && parts.length > 1 ? parts.map((g) => ({ group: g, rules: this.compile(g, false), failed: false })) : main ? [{ group: whole, rules: main, failed: false }] : [];
+    this.compiled = [...mains.filter((c) => c.rules), ...lazy.map((group) => ({ group, rules: undefined, failed: false }))];
   }
 
   /** Every match of this worker's rules on `bytes`. Throws when the engine refuses the scan (the caller reports it). */
@@ -118,13 +124,20 @@ export class YaraScanner {
 
   private rulesOf(c: Compiled): YaraX | undefined {
     if (c.rules || c.failed) return c.rules;
-    try {
-      c.rules = yarax().compile(c.group.source, { defineVariables: externalDefaults() }) as YaraX;
-    } catch (err) {
-      c.failed = true;
-      const what = c.group.gate ? `the ${c.group.rules} rules gated on ${c.group.gate.key}` : `a share of ${c.group.rules} rules`;
-      this.onCompileError(`${what} did not compile together, left out: ${firstLine((err as Error).message)}`);
-    }
+    c.rules = this.compile(c.group, false);
+    c.failed = c.rules === undefined;
     return c.rules;
+  }
+
+  /** Compile a group; on failure report it (unless `quiet`: the caller retries in parts) and give undefined. */
+  private compile(group: RuleGroup, quiet: boolean): YaraX | undefined {
+    try {
+      return yarax().compile(group.source, { defineVariables: externalDefaults() }) as YaraX;
+    } catch (err) {
+      if (quiet) return undefined;
+      const what = group.gate ? `the ${group.rules} rules gated on ${group.gate.key}` : `a share of ${group.rules} rules`;
+      this.onCompileError(`${what} did not compile together, left out: ${firstLine((err as Error).message)}`);
+      return undefined;
+    }
   }
 }

@@ -249,6 +249,8 @@ export class LiteralSet {
   private readonly byGram = new Map<number, { id: number; at: number }[]>();
   private readonly folded: Uint8Array[];
   private left: number;
+  /** Literals seen since the last `takeNew`. */
+  private fresh: number[] = [];
 
   constructor(literals: readonly Uint8Array[]) {
     this.seen = new Uint8Array(literals.length);
@@ -257,6 +259,7 @@ export class LiteralSet {
     this.folded.forEach((lit, id) => {
       if (lit.length < GRAM) {
         this.seen[id] = 1;
+        this.fresh.push(id);
         this.left--;
         return;
       }
@@ -279,6 +282,13 @@ export class LiteralSet {
         this.buckets[hash(g)]!++;
       }
     });
+  }
+
+  /** The literals first seen since the previous call (a worker reports its finds batch by batch). */
+  takeNew(): number[] {
+    const out = this.fresh;
+    this.fresh = [];
+    return out;
   }
 
   /** Every literal found already? Then nothing more needs feeding. */
@@ -318,6 +328,7 @@ export class LiteralSet {
       }
       if (!same) continue;
       this.seen[id] = 1;
+      this.fresh.push(id);
       this.left--;
       // Found once is enough: the literal leaves the candidates.
       list.splice(k, 1);
