@@ -26,7 +26,7 @@ import { accountsOf, EXTERNALS } from './filetype.js';
 import { excludeMatcher } from './glob.js';
 import { builtinYaraPaths, loadIocs, loadYara } from './load.js';
 import { passesGate } from './yara/source.js';
-import type { OptionalRule, YaraPlan } from './yara/plan.js';
+import { usesParser, type OptionalRule, type YaraPlan } from './yara/plan.js';
 import type { SweepFile, SweepMessage, SweepSettings, SweepTask, YaraChoice, YaraFile } from './protocol.js';
 
 /** Rule text above which the rules are shared out between workers rather than compiled by each (compiling 1 MiB of
@@ -222,16 +222,18 @@ export async function runSweep(o: SweepRunOptions): Promise<SweepResult> {
 /**
  * Each share's rules for this run: the gated groups merged into its main set where many files pass their gate, and
  * the optional rules with a literal seen, dealt out so that every worker has about as much to compile (by text size,
- * which compile time follows), largest first to the least loaded.
+ * which compile time follows), largest first to the least loaded; rules using a file parser (pe) where one already runs.
  */
 function choose(plan: YaraPlan, optional: readonly OptionalRule[], seen: Uint8Array, starts: Map<string, number>, files: number): YaraChoice[] {
   const heads = [...starts].map(([hex, n]) => [Buffer.from(hex, 'hex'), n] as const);
   const choices: YaraChoice[] = plan.shards.map(() => ({ optional: [], merged: [] }));
+  const parses = plan.shards.map(() => false);
   const load = plan.shards.map((sh, k) => {
     let n = 0;
     for (const g of sh.groups) {
       if (!g.gate) {
         n += g.source.length;
+        parses[k] ||= usesParser(g.source);
         continue;
       }
       const gate = g.gate;
@@ -239,16 +241,24 @@ function choose(plan: YaraPlan, optional: readonly OptionalRule[], seen: Uint8Ar
       if (passing > 0 && passing >= files * MERGE_GATE_SHARE) {
         choices[k]!.merged.push(gate.key);
         n += g.source.length;
+        parses[k] ||= usesParser(g.source);
       }
     }
     return n;
   });
   const wanted = optional.flatMap((r, i) => (r.literals.some((l) => seen[l] === 1) ? [i] : []));
   for (const i of wanted.sort((a, b) => optional[b]!.source.length - optional[a]!.source.length)) {
-    let best = 0;
-    for (let k = 1; k < load.length; k++) if (load[k]! < load[best]!) best = k;
+    const source = optional[i]!.source;
+    // A rule that needs a file parser joins a set that already parses, so no second set pays for it on every file.
+    const parser = usesParser(source);
+    let best = parser ? parses.indexOf(true) : -1;
+    if (best < 0) {
+      best = 0;
+      for (let k = 1; k < load.length; k++) if (load[k]! < load[best]!) best = k;
+    }
     choices[best]!.optional.push(i);
-    load[best]! += optional[i]!.source.length;
+    load[best]! += source.length;
+    parses[best] ||= parser;
   }
   return choices;
 }

@@ -81,4 +81,25 @@ describe('planYara', () => {
     expect(plan.shards[0]!.groups).toHaveLength(1);
     expect(plan.gatedRules).toBe(0);
   });
+
+  it('gives each rule only the imports it uses, and keeps the rules that parse files (pe) in one share', () => {
+    const mixed = file(
+      'mixed',
+      'import "pe"\nimport "math"\n' +
+        'rule NoModule { strings: $a = /ev[a-z]l/ condition: not $a }\n' +
+        'rule UsesPe { condition: pe.number_of_sections == 3 }\n' +
+        'rule UsesMath { strings: $m = "mm" condition: $m and math.entropy(0, filesize) > 7 }',
+    );
+    const other = file('other', 'import "pe"\nrule Plain { strings: $z = /z[0-9]z/ condition: not $z }');
+    const plan = planYara([mixed, other], { shards: 2, check, prefilter: false }, new Diagnostics());
+    const sources = plan.shards.map((sh) => sh.groups.map((g) => g.source).join('\n'));
+    // every share still compiles on its own
+    for (const src of sources) expect(checkRuleText(src)).toBe('');
+    const withPe = sources.filter((src) => src.includes('import "pe"'));
+    expect(withPe).toHaveLength(1);
+    expect(withPe[0]).toContain('rule UsesPe');
+    // 'other' imports pe but never uses it: its rule went without the import
+    const plain = sources.find((src) => src.includes('rule Plain'))!;
+    expect(plain.slice(0, plain.indexOf('rule Plain'))).not.toContain('import "pe"\nrule Plain');
+  });
 });

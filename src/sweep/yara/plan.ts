@@ -151,7 +151,7 @@ export function planYara(files: readonly RuleFileText[], options: PlanOptions, d
   const literalIds = new Map<string, number>();
   let gatedRules = 0;
   loaded.forEach((l, i) => {
-    const imports = l.layout.imports.join('\n');
+    const imports = l.layout.imports;
     const byGate = new Map<string, Piece>();
     const plain: string[] = [];
     for (const r of l.layout.rules) {
@@ -160,7 +160,7 @@ export function planYara(files: readonly RuleFileText[], options: PlanOptions, d
       const text = l.file.text.slice(r.start, r.end + 1);
       if (gate && !referenced.has(r.name) && !refersToOthers) {
         gatedRules++;
-        const p = byGate.get(gate.key) ?? { gate, text: imports, rules: 0 };
+        const p = byGate.get(gate.key) ?? { gate, text: '', rules: 0 };
         p.text += '\n' + text;
         p.rules++;
         byGate.set(gate.key, p);
@@ -177,15 +177,16 @@ export function planYara(files: readonly RuleFileText[], options: PlanOptions, d
             }
             return id;
           });
-          optional.push({ source: `${imports}\n${text}`, literals: ids });
+          optional.push({ source: withImports(imports, text), literals: ids });
         }
       } else plain.push(text);
     }
+    for (const p of byGate.values()) p.text = withImports(imports, p.text);
     pieces.push(...byGate.values());
     if (plain.length) {
       const root = unit.find(i);
       const p = ungated.get(root) ?? { gate: undefined, text: '', rules: 0 };
-      p.text += `\n${imports}\n${plain.join('\n')}`;
+      p.text += `\n${withImports(imports, plain.join('\n'))}`;
       p.rules += plain.length;
       ungated.set(root, p);
     }
@@ -198,7 +199,8 @@ export function planYara(files: readonly RuleFileText[], options: PlanOptions, d
   const parts: Piece[][] = Array.from({ length: n }, () => []);
   for (const p of pieces.sort((a, b) => b.text.length - a.text.length)) {
     let best = 0;
-    for (let k = 1; k < n; k++) if (load[k]! < load[best]!) best = k;
+    // Ungated rules that use a file parser (pe, elf, …) all go to the first share, so only one worker parses every file.
+    if (!(!p.gate && usesParser(p.text))) for (let k = 1; k < n; k++) if (load[k]! < load[best]!) best = k;
     load[best]! += p.gate ? p.text.length / 4 : p.text.length; // gated groups are compiled only where needed
     parts[best]!.push(p);
   }
@@ -219,6 +221,39 @@ export function planYara(files: readonly RuleFileText[], options: PlanOptions, d
     })
     .filter((s) => s.groups.length > 0 || s.optional.length > 0);
   return { shards: shards.length ? shards : [{ groups: [], optional: [] }], origins, rules, gatedRules, literals, files: loaded.length, failed };
+}
+
+/**
+ * Modules that parse the whole file on every scan of a set that imports them (about 80 µs a file for `pe`, whether
+ * or not the file is a PE). Their rules are kept together, so that only one set parses.
+ */
+const PARSERS = ['pe', 'elf', 'macho', 'dotnet', 'lnk', 'dex'];
+
+/** The modules a text uses (`pe.imphash()`, `math.entropy(…)`), by the `name.` it writes. */
+function modulesUsed(text: string): Set<string> {
+  const out = new Set<string>();
+  for (const m of text.matchAll(/\b([a-z_][a-z0-9_]*)\s*\./g)) out.add(m[1]!);
+  return out;
+}
+
+/** Does a rule text use a module that parses every file? */
+export function usesParser(text: string): boolean {
+  const used = modulesUsed(text);
+  return PARSERS.some((m) => used.has(m));
+}
+
+/**
+ * A file's rules with only the imports they use: an imported module runs on every scan whether a rule reads it or
+ * not (signature-base's gen_webshells.yar imports `pe` and never uses it), and a rule cannot use what it does not
+ * name, so the results are the same.
+ */
+function withImports(imports: readonly string[], text: string): string {
+  const used = modulesUsed(text);
+  const keep = imports.filter((statement) => {
+    const name = /"([^"]*)"/.exec(statement)?.[1];
+    return name === undefined || used.has(name);
+  });
+  return keep.length ? `${keep.join('\n')}\n${text}` : text;
 }
 
 class UnionFind {
