@@ -17,7 +17,7 @@ import { planYara, type RuleFileText, type YaraPlan } from './yara/plan.js';
 
 export const YARA_FILE = /\.(yar|yara)$/i;
 /** Changes whenever the planner or the plan's shape does, so a plan made by older code is never reused. */
-const PLAN_FORMAT = 'plan-7';
+const PLAN_FORMAT = 'plan-8';
 /** Rule files and IOC lists larger than this are not read (signature-base's largest rule file is 1 MiB). */
 const MAX_RULE_FILE = 16 << 20;
 

@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { LiteralSet, literalsOf, requiresAString } from '../../src/sweep/yara/prefilter.js';
+import { LiteralSet, literalsOf, literalsRequired, requiresAString } from '../../src/sweep/yara/prefilter.js';
 
 const hex = (b: Uint8Array | undefined) => (b ? Buffer.from(b).toString('hex') : undefined);
 
@@ -29,6 +29,29 @@ describe('literalsOf', () => {
     expect(literalsOf('rule r { strings: $a = "abcd" xor condition: $a }')).toBeUndefined();
     expect(literalsOf('rule r { strings: $a = "abcd" base64 condition: $a }')).toBeUndefined();
     expect(literalsOf('rule r { condition: true }')).toBeUndefined();
+  });
+});
+
+describe('literalsRequired', () => {
+  const text = (c: string) => Buffer.from(c).toString('hex');
+  const of = (strings: string, condition: string) => literalsRequired(`rule r { strings: ${strings} condition: ${condition} }`, condition)?.map(hex);
+
+  it('needs literals only of the strings the condition cannot do without', () => {
+    // $re gives no literal, but the rule cannot match without $inp
+    expect(of('$inp = "php://input" $re = /a.b/ $fp = /x|y/', '$inp and not $fp and ($re or filesize < 10)')).toEqual([text('php://input')]);
+    // an and: the side with the fewest literals; an or: every side's
+    expect(of('$a1 = "alpha" $a2 = "alpine" $b = "bravo"', 'any of ($a*) and $b')).toEqual([text('bravo')]);
+    expect(of('$a = "alpha" $b = "bravo" $c = /c+/', '$a or #b > 2')).toEqual([text('alpha'), text('bravo')]);
+    // xor and base64 strings give none, but need not spoil the rule when another side is required
+    expect(of('$x = "abcd" xor(1-255) $y = "yankee"', '$y and $x')).toEqual([text('yankee')]);
+  });
+
+  it('is undefined when the rule may match without a literal', () => {
+    expect(of('$a = "alpha" $re = /a.b/', '$a or $re')).toBeUndefined();
+    expect(of('$a = "alpha"', 'not $a')).toBeUndefined();
+    expect(of('$a = "alpha"', '$a or filesize < 100')).toBeUndefined();
+    expect(of('$x = "abcd" base64', '$x')).toBeUndefined();
+    expect(of('$h = { 4D 5A ?? 90 }', '$h')).toBeUndefined();
   });
 });
 

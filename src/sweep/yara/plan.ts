@@ -15,7 +15,7 @@
  * A global rule changes the meaning of every rule in its namespace, so a set with one is compiled whole, unshared.
  */
 import type { Diagnostics } from '../../core/diagnostics.js';
-import { literalsOf, requiresAString } from './prefilter.js';
+import { literalsRequired } from './prefilter.js';
 import { gateOf, identifiersOf, layoutOf, type Gate, type SourceLayout } from './source.js';
 
 export interface RuleFileText {
@@ -164,8 +164,8 @@ export function planYara(files: readonly RuleFileText[], options: PlanOptions, d
         p.text += '\n' + text;
         p.rules++;
         byGate.set(gate.key, p);
-      } else if (options.prefilter !== false && !referenced.has(r.name) && !refersToOthers && requiresAString(r.condition)) {
-        const lits = literalsOf(text);
+      } else if (options.prefilter !== false && !referenced.has(r.name) && !refersToOthers) {
+        const lits = literalsRequired(text, r.condition);
         if (!lits) plain.push(text);
         else {
           const ids = lits.map((b) => {

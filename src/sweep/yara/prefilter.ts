@@ -13,36 +13,72 @@
  */
 import { endOfRegex, splitTop, stripParens } from './source.js';
 
-/** The byte forms of a rule's strings, or undefined when some string is not a plain text string (or not understood). */
-export function literalsOf(ruleText: string): Uint8Array[] | undefined {
+/** A rule's strings in order, each with the byte forms a match of it contains (null: none this reader can promise). */
+export type StringLiterals = [identifier: string, literals: Uint8Array[] | null][];
+
+/** Modifiers this reader follows; xor and base64 (with their arguments) make a string give no literal. */
+const MODIFIERS = /^((?:[ \t]+(?:ascii|wide|nocase|fullword|private|dotall|xor(?:\s*\([^)\n]*\))?|base64wide(?:\s*\("(?:[^"\\\n]|\\.)*"\))?|base64(?:\s*\("(?:[^"\\\n]|\\.)*"\))?))*)/;
+
+/** Each string of a rule with its literals, or undefined when the strings section is not one this reader follows. */
+export function stringLiterals(ruleText: string): StringLiterals | undefined {
   const s = /\bstrings\s*:([\s\S]*?)\bcondition\s*:/.exec(ruleText);
   if (!s) return undefined;
   const section = s[1]!;
-  const out: Uint8Array[] = [];
+  const out: StringLiterals = [];
   const def = /\$[A-Za-z0-9_]*\s*=\s*/g;
   let m: RegExpExecArray | null;
   let expectAt = skipBlank(section, 0);
   while ((m = def.exec(section))) {
     if (m.index !== expectAt) return undefined; // something between definitions this reader does not follow
+    const id = /^\$[A-Za-z0-9_]*/.exec(m[0])![0];
     let i = m.index + m[0].length;
     const value = readValue(section, i);
     if (!value) return undefined;
     i = value.end;
-    const mods = /^((?:[ \t]+(?:ascii|wide|nocase|fullword|private|dotall))*)/.exec(section.slice(i))![1]!;
+    const mods = MODIFIERS.exec(section.slice(i))![1]!;
     i += mods.length;
     const after = skipBlank(section, i);
-    if (after < section.length && section[after] !== '$') return undefined; // xor, base64 or a comment-like oddity
-    const wide = /\bwide\b/.test(mods);
-    const ascii = /\bascii\b/.test(mods) || !wide;
-    const bytes = value.bytes;
-    if (bytes.length === 0) return undefined;
-    // A hex string is matched as it is written, whatever ascii or wide say.
-    if (ascii || value.hex) out.push(bytes);
-    if (wide && !value.hex) out.push(widen(bytes));
+    if (after < section.length && section[after] !== '$') return undefined; // a modifier or oddity not followed
     expectAt = after;
     def.lastIndex = after;
+    const bytes = value.bytes;
+    if (!bytes || bytes.length === 0 || /\b(?:xor|base64|base64wide)\b/.test(mods)) {
+      out.push([id, null]);
+      continue;
+    }
+    const wide = /\bwide\b/.test(mods);
+    const ascii = /\bascii\b/.test(mods) || !wide;
+    const lits: Uint8Array[] = [];
+    // A hex string is matched as it is written, whatever ascii or wide say.
+    if (ascii || value.hex) lits.push(bytes);
+    if (wide && !value.hex) lits.push(widen(bytes));
+    out.push([id, lits]);
   }
   return out.length && expectAt >= section.length ? out : undefined;
+}
+
+/** The byte forms of all a rule's strings, or undefined when some string gives no literal (or is not understood). */
+export function literalsOf(ruleText: string): Uint8Array[] | undefined {
+  const strings = stringLiterals(ruleText);
+  if (!strings || strings.some(([, l]) => l === null)) return undefined;
+  return strings.flatMap(([, l]) => l!);
+}
+
+/**
+ * Literals one of which every match of the rule contains: the condition needs some string of a set (requiredSets),
+ * and each string of that set gives a literal. Where an `and` offers several such sets, the one with the fewest
+ * literals is taken (the fewer, the likelier none occurs). Undefined: the rule may match with no literal present.
+ */
+export function literalsRequired(ruleText: string, condition: string): Uint8Array[] | undefined {
+  const strings = stringLiterals(ruleText);
+  if (!strings) return undefined;
+  const resolve = (selectors: readonly string[]): Uint8Array[] | undefined => {
+    const chosen = strings.filter(([id]) => selectors.some((sel) => sel === 'them' || (sel.endsWith('*') ? id.startsWith(sel.slice(0, -1)) : id === sel)));
+    if (chosen.length === 0 || chosen.some(([, l]) => l === null)) return undefined;
+    return chosen.flatMap(([, l]) => l!);
+  };
+  const sets = requiredSet(condition.trim(), 0, (sel) => resolve(sel)?.length);
+  return sets && resolve(sets);
 }
 
 /**
@@ -50,7 +86,7 @@ export function literalsOf(ruleText: string): Uint8Array[] | undefined {
  * run of fixed bytes; for a regular expression its longest run of literal characters outside any group, class,
  * alternation or quantifier (at least four bytes, or the string gives no literal and the rule cannot be prefiltered).
  */
-function readValue(s: string, i: number): { bytes: Uint8Array; end: number; hex: boolean } | undefined {
+function readValue(s: string, i: number): { bytes: Uint8Array | undefined; end: number; hex: boolean } | undefined {
   if (s[i] === '"') {
     const t = readText(s, i);
     return t && { ...t, hex: false };
@@ -59,14 +95,14 @@ function readValue(s: string, i: number): { bytes: Uint8Array; end: number; hex:
     const close = s.indexOf('}', i);
     if (close < 0) return undefined;
     const run = hexRun(s.slice(i + 1, close));
-    return run && run.length >= 4 ? { bytes: run, end: close + 1, hex: true } : undefined;
+    return { bytes: run && run.length >= 4 ? run : undefined, end: close + 1, hex: true };
   }
   if (s[i] === '/') {
     const k = endOfRegex(s, i);
     if (k < 0) return undefined;
     const flags = /^[is]*/.exec(s.slice(k + 1))![0];
     const run = regexRun(s.slice(i + 1, k));
-    return run && run.length >= 4 ? { bytes: run, end: k + 1 + flags.length, hex: false } : undefined;
+    return { bytes: run && run.length >= 4 ? run : undefined, end: k + 1 + flags.length, hex: false };
   }
   return undefined;
 }
@@ -205,19 +241,7 @@ function widen(b: Uint8Array): Uint8Array {
  * (`and` needs one side, `or` both). Anything else (`not`, `filesize`, modules, other rules) may be true without.
  */
 export function requiresAString(condition: string): boolean {
-  return needs(condition.trim(), 0);
-}
-
-function needs(expr: string, depth: number): boolean {
-  if (depth > 32) return false;
-  const e = stripParens(expr.trim());
-  const ors = splitTop(e, 'or');
-  if (!ors) return false;
-  if (ors.length > 1) return ors.every((p) => needs(p, depth + 1));
-  const ands = splitTop(e, 'and');
-  if (!ands) return false;
-  if (ands.length > 1) return ands.some((p) => needs(p, depth + 1));
-  return atomNeeds(e);
+  return requiredSet(condition.trim(), 0, () => 0) !== undefined;
 }
 
 function atomNeeds(e: string): boolean {
@@ -227,6 +251,50 @@ function atomNeeds(e: string): boolean {
   const of = /^(any|all|\d+)\s+of\s+(them|\([^()]*\))$/.exec(e);
   if (of) return of[1] === 'any' || of[1] === 'all' || Number(of[1]) >= 1;
   return false;
+}
+
+/**
+ * Selectors (`$a`, `$s*`, `them`) of strings one of which must match for the condition to be true, or undefined.
+ * `or` needs one of every side (the union); `and` needs one of any side (the side `cost` scores lowest, undefined
+ * meaning "its strings give no literal"). The atoms are requiresAString's.
+ */
+function requiredSet(expr: string, depth: number, cost: (selectors: string[]) => number | undefined): string[] | undefined {
+  if (depth > 32) return undefined;
+  const e = stripParens(expr.trim());
+  const ors = splitTop(e, 'or');
+  if (!ors) return undefined;
+  if (ors.length > 1) {
+    const union: string[] = [];
+    for (const p of ors) {
+      const set = requiredSet(p, depth + 1, cost);
+      if (!set) return undefined;
+      union.push(...set);
+    }
+    return union;
+  }
+  const ands = splitTop(e, 'and');
+  if (!ands) return undefined;
+  if (ands.length > 1) {
+    let best: { set: string[]; cost: number } | undefined;
+    for (const p of ands) {
+      const set = requiredSet(p, depth + 1, cost);
+      const c = set && cost(set);
+      if (set && c !== undefined && (!best || c < best.cost)) best = { set, cost: c };
+    }
+    return best?.set;
+  }
+  return atomSet(e);
+}
+
+function atomSet(e: string): string[] | undefined {
+  if (!atomNeeds(e)) return undefined;
+  const one = /^[$#]([A-Za-z0-9_]+)/.exec(e);
+  if (one) return [`$${one[1]}`];
+  const of = /\bof\s+(them|\(([^()]*)\))$/.exec(e);
+  if (!of) return undefined;
+  if (of[1] === 'them') return ['them'];
+  const items = of[2]!.split(',').map((x) => x.trim());
+  return items.every((x) => /^\$[A-Za-z0-9_]*\*?$/.test(x) && x !== '$') ? items : undefined;
 }
 
 /** Literals shorter than this are taken as present: a four-byte window is what the scan keys on. */
