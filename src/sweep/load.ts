@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { Diagnostics } from '../core/diagnostics.js';
 import { packageRoot } from '../sources/rule-files.js';
-import { walkInputs } from '../sources/walk.js';
+import { walkInputs, type InputFile } from '../sources/walk.js';
 import { isHashList, parseFilenameIocs, parseHashIocs, type FilenameIoc, type HashIoc } from './iocs.js';
 import { EXTERNALS } from './filetype.js';
 import { createHash } from 'node:crypto';
@@ -24,8 +24,12 @@ const MAX_RULE_FILE = 16 << 20;
 export const builtinYaraPath = () => join(packageRoot(), 'rules', 'yara');
 
 function readTexts(paths: readonly string[], accept: (p: string) => boolean, what: string, diagnostics: Diagnostics): { path: string; text: string }[] {
+  return readFound([...walkInputs(paths, { diagnostics, accept, maxSize: MAX_RULE_FILE })], what, diagnostics);
+}
+
+function readFound(files: readonly InputFile[], what: string, diagnostics: Diagnostics): { path: string; text: string }[] {
   const out: { path: string; text: string }[] = [];
-  for (const f of walkInputs(paths, { diagnostics, accept, maxSize: MAX_RULE_FILE })) {
+  for (const f of files) {
     try {
       out.push({ path: f.path, text: readFileSync(f.path, 'utf8') });
     } catch (err) {
@@ -49,29 +53,33 @@ interface StoredPlan {
   warnings: { code: string; message: string; file?: string }[];
 }
 
-/** Read, check (through the cache) and plan the YARA rules under `paths` for `shards` workers. */
-export function loadYara(paths: readonly string[], shards: number, env: NodeJS.ProcessEnv, diagnostics: Diagnostics): YaraLoad {
-  const texts: RuleFileText[] = readTexts(paths, (p) => YARA_FILE.test(p), 'rule', diagnostics).map((t) => ({
-    ...t,
-    label: basename(t.path, extname(t.path)),
-  }));
+/**
+ * Read, check (through the cache) and plan the YARA rules under `paths`, for as many workers as `sharesFor` gives
+ * for their total size in bytes.
+ */
+export function loadYara(paths: readonly string[], sharesFor: (bytes: number) => number, env: NodeJS.ProcessEnv, diagnostics: Diagnostics): YaraLoad {
+  const found = [...walkInputs(paths, { diagnostics, accept: (p) => YARA_FILE.test(p), maxSize: MAX_RULE_FILE })];
+  const shards = sharesFor(found.reduce((n, f) => n + f.size, 0));
   const engine = engineVersion();
   const dir = cacheDir(env);
+  // Keyed by each file's path, size and modification time (nanoseconds where the file system has them), so a run
+  // over unchanged rules reads none of them; any edit changes the mtime and plans again.
   const planKey = createHash('sha256').update(`${PLAN_FORMAT}\0${engine}\0${EXTERNALS.join(',')}\0${shards}\0`);
-  for (const t of texts) planKey.update(`${t.path}\0${t.label}\0${t.text.length}\0`).update(t.text);
+  for (const f of found) planKey.update(`${f.path}\0${f.size}\0${f.mtimeMs}\0`);
   const key = planKey.digest('hex');
   const stored = readPlan<StoredPlan>(dir, key);
   if (stored?.plan?.shards && Array.isArray(stored.warnings)) {
     for (const w of stored.warnings) diagnostics.warn(w.code, w.message, w.file);
-    return { plan: stored.plan, cached: texts.length, checked: 0, planCached: true };
+    return { plan: stored.plan, cached: found.length, checked: 0, planCached: true };
   }
-  // The plan's own warnings (files that do not compile) are kept with it, to be given again when it is reused.
+  // The plan's own warnings (files unreadable or not compiling) are kept with it, to be given again when it is reused.
   const warnings: StoredPlan['warnings'] = [];
   const planning = new Diagnostics();
   planning.onWarning((w) => {
     warnings.push(w);
     diagnostics.warn(w.code, w.message, w.file);
   });
+  const texts: RuleFileText[] = readFound(found, 'rule', planning).map((t) => ({ ...t, label: basename(t.path, extname(t.path)) }));
   const cache = new VerdictCache(dir);
   let cached = 0;
   let checked = 0;

@@ -16,7 +16,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { readFileSync } from 'node:fs';
-import { Diagnostics } from '../core/diagnostics.js';
+import type { Diagnostics } from '../core/diagnostics.js';
 import type { Finding } from '../findings/finding.js';
 import type { Progress } from '../sinks/progress.js';
 import type { FindingSink } from '../sinks/sink.js';
@@ -81,11 +81,9 @@ export async function runSweep(o: SweepRunOptions): Promise<SweepResult> {
   const d = o.diagnostics;
   const iocs = loadIocs(o.iocs, d);
   const rulePaths = [...(o.builtin ? builtinYaraPaths() : []), ...o.yara];
-  const ruleBytes = sizeOf(rulePaths);
   // Anyone measuring can move the threshold (as hunt's HARDNUT_WORKERS_ABOVE_BYTES), e.g. to compare both modes.
   const shareAbove = Number(o.env['HARDNUT_SHARE_RULES_ABOVE'] ?? SHARE_RULES_ABOVE);
-  const shares = threads > 1 && ruleBytes > shareAbove ? threads : 1;
-  const yara = loadYara(rulePaths, shares, o.env, d);
+  const yara = loadYara(rulePaths, (ruleBytes) => (threads > 1 && ruleBytes > shareAbove ? threads : 1), o.env, d);
   const plan = yara.plan;
   const hasYara = plan.shards.some((sh) => sh.groups.length > 0 || sh.optional.length > 0);
 
@@ -276,13 +274,6 @@ function chunks<T>(items: readonly T[]): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += BATCH_FILES) out.push(items.slice(i, i + BATCH_FILES));
   return out;
-}
-
-/** Bytes of rule text under `paths`; quiet, since loadYara walks the same paths and reports what it cannot read. */
-function sizeOf(paths: readonly string[]): number {
-  let n = 0;
-  for (const f of walkInputs(paths, { diagnostics: new Diagnostics(), accept: (p) => /\.(yar|yara)$/i.test(p) })) n += f.size;
-  return n;
 }
 
 function readPasswd(): string {
