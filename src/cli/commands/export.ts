@@ -1,7 +1,6 @@
 /** `hardnut export stix|jsonl|csv`: a case's findings for other tools and for the authorities. */
 import { renameSync, rmSync } from 'node:fs';
 import { UsageError } from '../../core/errors.js';
-import { writeStixBundle } from '../../report/stix/bundle.js';
 import { TLP_LEVELS, type Tlp } from '../../report/stix/tlp.js';
 import { csvSink } from '../../sinks/csv.js';
 import { jsonlSink } from '../../sinks/jsonl.js';
@@ -35,6 +34,8 @@ export const exportCommand = defineCommand({
   positionalName: 'a format (stix, jsonl or csv)',
   examples: ['hardnut export stix --case acme.duckdb --org "Acme Quantum Ltd" --out acme.stix.json', 'hardnut export csv -o findings.csv'],
   async run(args, ctx) {
+    // loaded when the command runs, so that every other command (and --help) starts without it
+    const { writeStixBundle } = await import('../../report/stix/bundle.js');
     const format = args.positionals[0]!;
     if (!FORMATS.includes(format)) throw new UsageError(`export takes stix, jsonl or csv, not '${format}'`);
     const o = args.options;

@@ -2,7 +2,6 @@
 import { describeError, UsageError } from '../../core/errors.js';
 import { LEVELS, type Level } from '../../findings/level.js';
 import { Tally } from '../../findings/tally.js';
-import { prepareRules, runHunt } from '../../hunt/run.js';
 import type { HuntSettings } from '../../hunt/protocol.js';
 import { makeProgress } from '../../sinks/progress.js';
 import { teeSinks, type FindingSink } from '../../sinks/sink.js';
@@ -59,6 +58,8 @@ export const hunt = defineCommand({
     'hardnut hunt ./evidence --min-level high --fail-level high --no-case',
   ],
   async run(args, ctx) {
+    // loaded when the command runs, so that every other command (and --help) starts without it
+    const { prepareRules, runHunt } = await import('../../hunt/run.js');
     const o = args.options;
     checkInputPaths(args.positionals);
     if (o['no-builtin'] && o.rules.length === 0) throw new UsageError('--no-builtin leaves no rules to run; give some with --rules PATH');

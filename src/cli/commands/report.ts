@@ -1,7 +1,5 @@
 /** `hardnut report`: one self-contained HTML report of a case, board summary first. */
 import { renameSync, rmSync } from 'node:fs';
-import { buildReport } from '../../report/model.js';
-import { writeReportHtml } from '../../report/page.js';
 import { FdOutput } from '../../sinks/output.js';
 import { openCase } from '../../store/open.js';
 import { defineCommand } from '../command.js';
@@ -25,6 +23,8 @@ export const report = defineCommand({
   maxPositionals: 0,
   examples: ['hardnut report', 'hardnut report --case acme.duckdb --out acme-report.html --org "Acme Quantum Ltd"'],
   async run(args, ctx) {
+    // loaded when the command runs, so that every other command (and --help) starts without it
+    const [{ buildReport }, { writeReportHtml }] = await Promise.all([import('../../report/model.js'), import('../../report/page.js')]);
     const o = args.options;
     const store = await openCase(o.case, { readOnly: true, hardnutVersion: ctx.version });
     let r;

@@ -1,5 +1,4 @@
 /** `hardnut rules check PATH...`: load Sigma rules and say, file by file, which load and why the others do not. */
-import { compileRuleSet } from '../../sigma/ruleset.js';
 import { summariseFile, type FileSummary } from '../../sigma/index.js';
 import { sanitiseText } from '../../sinks/sink.js';
 import { checkInputPaths } from '../../sources/walk.js';
@@ -27,6 +26,8 @@ const check = defineCommand({
   positionalName: 'a rule file or folder',
   examples: ['hardnut rules check sigma/rules', 'hardnut rules check my-rules --format jsonl | jq -c "select(.ok|not)"'],
   async run(args, ctx) {
+    // loaded when the command runs, so that every other command (and --help) starts without it
+    const { compileRuleSet } = await import('../../sigma/ruleset.js');
     checkInputPaths(args.positionals);
     const mapping = loadMapping(args.options.mapping);
     const diagnostics = new Diagnostics();
