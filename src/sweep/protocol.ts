@@ -37,6 +37,19 @@ export interface SweepFile {
 /** A file for the YARA pass, with the SHA-256 the read pass found (a file that changed since is reported). */
 export interface YaraFile extends SweepFile {
   sha256: string;
+  /** Where the read pass left its bytes in the arena, if it had room (and the owner it saw); else the file is read again. */
+  at?: number;
+  uid?: number;
+}
+
+/**
+ * Memory shared by the main thread and the workers: the read pass copies each file's bytes here while there is room,
+ * so the YARA pass scans them without reading the file again (and scans exactly what the other checks saw).
+ */
+export interface Arena {
+  bytes: SharedArrayBuffer;
+  /** One Int32: the next free offset, taken with Atomics.add. */
+  next: SharedArrayBuffer;
 }
 
 /** What this run's files need of a worker's share: the optional rules whose literals occur, the gates merged. */
@@ -49,15 +62,15 @@ export interface YaraChoice {
 
 export type SweepTask =
   /** The read pass: every file of the batch read, hashed, run through our detectors and IOCs, and looked at for YARA. */
-  | { kind: 'read'; files: SweepFile[] }
+  | { kind: 'read'; files: SweepFile[]; arena: Arena | undefined }
   /** The YARA pass: the batch scanned with this worker's share as `choice` narrows it (the same for every task). */
-  | { kind: 'yara'; files: YaraFile[]; choice: YaraChoice };
+  | { kind: 'yara'; files: YaraFile[]; choice: YaraChoice; arena: Arena | undefined };
 
 export type SweepMessage =
   | { t: 'findings'; findings: Finding[] }
   | { t: 'warning'; code: string; message: string; file?: string }
   /** A file of the read pass: read or not, and (read) its SHA-256 and the key its YARA results can be shared by. */
-  | { t: 'file'; path: string; bytes: number; scanned: boolean; sha256?: string; yaraKey?: string }
+  | { t: 'file'; path: string; bytes: number; scanned: boolean; sha256?: string; yaraKey?: string; at?: number; uid?: number }
   /** Read pass: literals first seen by this worker, and the files' first bytes (hex, at most 4) with their counts. */
   | { t: 'seen'; literals: number[]; starts: [string, number][] }
   /** A batch's messages, in order, posted together. */

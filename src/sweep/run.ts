@@ -6,7 +6,8 @@
  *    and the IOCs, and looked at for YARA: which of the plan's literals it holds, how it starts.
  * 2. The YARA pass: from what the read pass saw, each worker's share of the rules is narrowed to what these files can
  *    match (optional rules whose literals occur; gated groups whose magic starts some file, compiled with the main set
- *    when it starts many) and compiled once; then the files are read again and scanned. Large rule sets are shared
+ *    when it starts many or is small) and compiled once; then the files are scanned, from the shared arena where the
+ *    read pass left their bytes (256 MiB at most; files past it are read again). Large rule sets are shared
  *    out between the workers, each scanning every file with its share; small ones are compiled by every worker, and
  *    batches go to whoever is free. A content met again with the same values of the externals the rules read is
  *    scanned once, and its findings are given again with the copy's path.
@@ -27,7 +28,7 @@ import { excludeMatcher } from './glob.js';
 import { builtinYaraPaths, loadIocs, loadYara } from './load.js';
 import { passesGate } from './yara/source.js';
 import { usesParser, type OptionalRule, type YaraPlan } from './yara/plan.js';
-import type { SweepFile, SweepMessage, SweepSettings, SweepTask, YaraChoice, YaraFile } from './protocol.js';
+import type { Arena, SweepFile, SweepMessage, SweepSettings, SweepTask, YaraChoice, YaraFile } from './protocol.js';
 
 /** Rule text above which the rules are shared out between workers rather than compiled by each (compiling 1 MiB of
  * signature-base takes YARA-X about a second). */
@@ -36,10 +37,18 @@ export const SHARE_RULES_ABOVE = 256 << 10;
 const BATCH_FILES = 32;
 const WORKER_HEAP_MIB = 512;
 /**
- * A gated group is compiled into the main rule set when at least this share of the files starts with its magic: a set
- * of its own costs a second pass over each such file, while merged it costs only its own strings in the one pass.
+ * A gated group some file passes is compiled into the main rule set when at least this share of the files starts with
+ * its magic, or when it is small: a set of its own costs a compile (5 ms at least) and a second pass over each such
+ * file, while merged it costs only its own strings in the one pass. Large groups met by few files (the thousands of
+ * rules behind MZ, in a sweep of web roots) stay on their own, compiled only when such a file comes.
  */
 const MERGE_GATE_SHARE = 0.25;
+/**
+ * Bytes of the files kept in memory between the passes (protocol.ts, Arena), so the YARA pass reads no file again;
+ * files past it are read again from disk.
+ */
+const ARENA_BYTES = 256 << 20;
+const MERGE_GATE_TEXT = 32 << 10;
 
 export interface SweepRunOptions {
   paths: readonly string[];
@@ -159,7 +168,7 @@ export async function runSweep(o: SweepRunOptions): Promise<SweepResult> {
       const f = byPath.get(m.path);
       if (!m.yaraKey || !m.sha256 || !f) return;
       const first = firsts.get(m.yaraKey);
-      if (!first) firsts.set(m.yaraKey, { ...f, size: m.bytes, sha256: m.sha256 });
+      if (!first) firsts.set(m.yaraKey, { ...f, size: m.bytes, sha256: m.sha256, ...(m.at === undefined ? {} : { at: m.at, uid: m.uid ?? -1 }) });
       else {
         result.reused++;
         const list = copies.get(first.path) ?? [];
@@ -168,7 +177,9 @@ export async function runSweep(o: SweepRunOptions): Promise<SweepResult> {
       }
     }
   };
-  const readQueue = batches.map((files): SweepTask => ({ kind: 'read', files }))[Symbol.iterator]();
+  const total = files.reduce((n, f) => n + f.size, 0);
+  const arena: Arena | undefined = hasYara && total > 0 ? { bytes: new SharedArrayBuffer(Math.min(total, ARENA_BYTES)), next: new SharedArrayBuffer(4) } : undefined;
+  const readQueue = batches.map((files): SweepTask => ({ kind: 'read', files, arena }))[Symbol.iterator]();
   await Promise.all(
     pools.map((p) =>
       p.run(readQueue, onRead, (f) => {
@@ -202,7 +213,7 @@ export async function runSweep(o: SweepRunOptions): Promise<SweepResult> {
     await Promise.all(
       pools.map((p, k) => {
         // With shares every pool scans every file with its share; else the one pool's workers share the batches.
-        const tasks = yaraBatches.map((files): SweepTask => ({ kind: 'yara', files, choice: choices[k]! }));
+        const tasks = yaraBatches.map((files): SweepTask => ({ kind: 'yara', files, choice: choices[k]!, arena }));
         return p.run(tasks, (m, task) => {
           onYara(m);
           if (m.t === 'batch') {
@@ -236,7 +247,7 @@ function choose(plan: YaraPlan, optional: readonly OptionalRule[], seen: Uint8Ar
       }
       const gate = g.gate;
       const passing = heads.reduce((sum, [head, count]) => (passesGate(head, gate) ? sum + count : sum), 0);
-      if (passing > 0 && passing >= files * MERGE_GATE_SHARE) {
+      if (passing > 0 && (passing >= files * MERGE_GATE_SHARE || g.source.length <= MERGE_GATE_TEXT)) {
         choices[k]!.merged.push(gate.key);
         n += g.source.length;
         parses[k] ||= usesParser(g.source);

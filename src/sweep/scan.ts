@@ -13,7 +13,7 @@ import { runDetectors } from './detectors/index.js';
 import { externalsOf, type Externals } from './filetype.js';
 import { detectorFinding, filenameIocFinding, hashIocFinding, yaraFinding, type FileFacts } from './findings.js';
 import { HashIndex, matchFilename, type HashKind } from './iocs.js';
-import type { SweepFile, SweepMessage, SweepSettings, YaraChoice, YaraFile } from './protocol.js';
+import type { Arena, SweepFile, SweepMessage, SweepSettings, YaraChoice, YaraFile } from './protocol.js';
 import { YaraScanner } from './yara/engine.js';
 import { LiteralSet } from './yara/prefilter.js';
 
@@ -41,7 +41,7 @@ export class FileScanner {
   }
 
   /** Read pass over one file: read problems and counts, detector and IOC findings, and what YARA needs to know. */
-  readFile(file: SweepFile, post: Post): void {
+  readFile(file: SweepFile, arena: Arena | undefined, post: Post): void {
     const read = readCapped(file.path, this.settings.maxSize, ['sha256', ...this.hashes.kinds]);
     if ('code' in read) {
       post({ t: 'warning', code: read.code, message: read.message, file: file.path });
@@ -60,7 +60,8 @@ export class FileScanner {
       const externals = this.externals(file.path, bytes, read.uid);
       yaraKey = [facts.sha256, ...this.settings.externalsRead.map((k) => externals[k as keyof Externals])].join('\0');
     }
-    post({ t: 'file', path: file.path, bytes: bytes.length, scanned: true, sha256: facts.sha256, ...(yaraKey ? { yaraKey } : {}) });
+    const at = yaraKey && arena ? keep(arena, bytes) : undefined;
+    post({ t: 'file', path: file.path, bytes: bytes.length, scanned: true, sha256: facts.sha256, ...(yaraKey ? { yaraKey } : {}), ...(at === undefined ? {} : { at, uid: read.uid }) });
   }
 
   /** What the read pass saw for YARA since the last call (posted once per batch). */
@@ -72,10 +73,10 @@ export class FileScanner {
   }
 
   /** YARA pass over one file, with the share compiled for `choice` (compiled on the first call). */
-  yaraFile(file: YaraFile, choice: YaraChoice, post: Post): void {
+  yaraFile(file: YaraFile, choice: YaraChoice, arena: Arena | undefined, post: Post): void {
     this.yara.prepare(choice);
     for (const m of this.pending.splice(0)) post(m);
-    const read = readCapped(file.path, this.settings.maxSize, []);
+    const read = arena && file.at !== undefined ? fromArena(arena, file) : readCapped(file.path, this.settings.maxSize, []);
     if ('code' in read) {
       post({ t: 'warning', code: read.code, message: `${read.message} (on reading it again for the YARA rules; they did not run on it)`, file: file.path });
       return;
@@ -120,6 +121,21 @@ export class FileScanner {
     for (const ioc of matchFilename(this.settings.filenameIocs, facts.path)) out.push(filenameIocFinding(ioc, facts, v));
     return out;
   }
+}
+
+/** Copy a file's bytes into the arena if it has room: their offset, else undefined. */
+function keep(arena: Arena, bytes: Buffer): number | undefined {
+  const next = new Int32Array(arena.next);
+  if (bytes.length > arena.bytes.byteLength - Atomics.load(next, 0)) return undefined;
+  const at = Atomics.add(next, 0, bytes.length);
+  if (at + bytes.length > arena.bytes.byteLength) return undefined; // another worker took the room meanwhile
+  bytes.copy(Buffer.from(arena.bytes, at, bytes.length));
+  return at;
+}
+
+/** A file's bytes as the read pass kept them, with the facts it found. */
+function fromArena(arena: Arena, file: YaraFile): ReadResult {
+  return { bytes: Buffer.from(arena.bytes, file.at, file.size), uid: file.uid ?? -1, mtimeMs: file.mtimeMs, digests: {} };
 }
 
 type ReadResult = { bytes: Buffer; uid: number; mtimeMs: number; digests: Partial<Record<HashKind, string>> } | { code: string; message: string };

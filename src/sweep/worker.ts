@@ -13,11 +13,11 @@ serveTasks<SweepSettings, SweepTask, SweepMessage>((settings) => {
     const out: SweepMessage[] = [];
     const push = (m: SweepMessage) => void out.push(m);
     if (task.kind === 'read') {
-      for (const file of task.files) scanner.readFile(file, push);
+      for (const file of task.files) scanner.readFile(file, task.arena, push);
       const seen = scanner.takeSeen();
       if (seen) out.push(seen);
     } else {
-      for (const file of task.files) scanner.yaraFile(file, task.choice, push);
+      for (const file of task.files) scanner.yaraFile(file, task.choice, task.arena, push);
     }
     post({ t: 'batch', messages: out });
   };
