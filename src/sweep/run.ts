@@ -184,7 +184,7 @@ export async function runSweep(o: SweepRunOptions): Promise<SweepResult> {
     }
   };
   const total = files.reduce((n, f) => n + f.size, 0);
-  const arena: Arena | undefined = hasYara && total > 0 ? { bytes: new SharedArrayBuffer(Math.min(total, ARENA_BYTES)), next: new SharedArrayBuffer(4) } : undefined;
+  const arena: Arena | undefined = hasYara && total > 0 ? { bytes: new SharedArrayBuffer(Math.min(total + files.length, ARENA_BYTES)), next: new SharedArrayBuffer(4) } : undefined;
   const readQueue = batches.map((files): SweepTask => ({ kind: 'read', files, arena }))[Symbol.iterator]();
   await Promise.all(
     pools.map((p) =>

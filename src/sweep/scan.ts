@@ -42,7 +42,7 @@ export class FileScanner {
 
   /** Read pass over one file: read problems and counts, detector and IOC findings, and what YARA needs to know. */
   readFile(file: SweepFile, arena: Arena | undefined, post: Post): void {
-    const read = readCapped(file.path, this.settings.maxSize, ['sha256', ...this.hashes.kinds]);
+    const read = readCapped(file.path, this.settings.maxSize, ['sha256', ...this.hashes.kinds], arena && !this.yara.empty ? (n) => reserve(arena, n) : undefined);
     if ('code' in read) {
       post({ t: 'warning', code: read.code, message: read.message, file: file.path });
       post({ t: 'file', path: file.path, bytes: 0, scanned: false });
@@ -60,7 +60,7 @@ export class FileScanner {
       const externals = this.externals(file.path, bytes, read.uid);
       yaraKey = [facts.sha256, ...this.settings.externalsRead.map((k) => externals[k as keyof Externals])].join('\0');
     }
-    const at = yaraKey && arena ? keep(arena, bytes) : undefined;
+    const at = yaraKey ? read.at : undefined;
     post({ t: 'file', path: file.path, bytes: bytes.length, scanned: true, sha256: facts.sha256, ...(yaraKey ? { yaraKey } : {}), ...(at === undefined ? {} : { at, uid: read.uid }) });
   }
 
@@ -123,14 +123,13 @@ export class FileScanner {
   }
 }
 
-/** Copy a file's bytes into the arena if it has room: their offset, else undefined. */
-function keep(arena: Arena, bytes: Buffer): number | undefined {
+/** Room for `n` bytes in the arena, if it has it: a view to read into, and its offset. */
+function reserve(arena: Arena, n: number): { buf: Buffer; at: number } | undefined {
   const next = new Int32Array(arena.next);
-  if (bytes.length > arena.bytes.byteLength - Atomics.load(next, 0)) return undefined;
-  const at = Atomics.add(next, 0, bytes.length);
-  if (at + bytes.length > arena.bytes.byteLength) return undefined; // another worker took the room meanwhile
-  bytes.copy(Buffer.from(arena.bytes, at, bytes.length));
-  return at;
+  if (n > arena.bytes.byteLength - Atomics.load(next, 0)) return undefined;
+  const at = Atomics.add(next, 0, n);
+  if (at + n > arena.bytes.byteLength) return undefined; // another worker took the room meanwhile
+  return { buf: Buffer.from(arena.bytes, at, n), at };
 }
 
 /** A file's bytes as the read pass kept them, with the facts it found. */
@@ -138,13 +137,19 @@ function fromArena(arena: Arena, file: YaraFile): ReadResult {
   return { bytes: Buffer.from(arena.bytes, file.at, file.size), uid: file.uid ?? -1, mtimeMs: file.mtimeMs, digests: {} };
 }
 
-type ReadResult = { bytes: Buffer; uid: number; mtimeMs: number; digests: Partial<Record<HashKind, string>> } | { code: string; message: string };
+type ReadResult = { bytes: Buffer; uid: number; mtimeMs: number; digests: Partial<Record<HashKind, string>>; at?: number } | { code: string; message: string };
 
 /**
  * Read a regular file whole, up to `maxSize` bytes, computing the `hashes` asked for as it goes. Opened non-blocking so a FIFO swapped in
  * after the walk cannot hang the worker; checked again after opening (the file may have changed since the walk).
  */
-export function readCapped(path: string, maxSize: number, hashes: readonly HashKind[]): ReadResult {
+export function readCapped(
+  path: string,
+  maxSize: number,
+  hashes: readonly HashKind[],
+  /** Where to read to (the shared arena), when it has room; else a buffer of the process's own. */
+  room?: (n: number) => { buf: Buffer; at: number } | undefined,
+): ReadResult {
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
@@ -157,7 +162,9 @@ export function readCapped(path: string, maxSize: number, hashes: readonly HashK
     if (st.size > maxSize) return { code: 'INPUT_TOO_LARGE', message: `${st.size} bytes is over the limit of ${maxSize}; not read` };
     const hashers: [HashKind, Hash][] = [...new Set(hashes)].map((k) => [k, createHash(k)]);
     // One byte more than the cap is asked for, so a file that grew since fstat is noticed.
-    const buf = Buffer.allocUnsafe(Math.min(maxSize, st.size) + 1);
+    const want = Math.min(maxSize, st.size) + 1;
+    const kept = room?.(want);
+    const buf = kept?.buf ?? Buffer.allocUnsafe(want);
     let n = 0;
     for (;;) {
       if (n === buf.length) return { code: 'INPUT_TOO_LARGE', message: `grew past ${buf.length - 1} bytes while being read; not scanned` };
@@ -168,7 +175,7 @@ export function readCapped(path: string, maxSize: number, hashes: readonly HashK
     }
     const digests: Partial<Record<HashKind, string>> = {};
     for (const [k, h] of hashers) digests[k] = h.digest('hex');
-    return { bytes: buf.subarray(0, n), uid: st.uid, mtimeMs: st.mtimeMs, digests };
+    return { bytes: buf.subarray(0, n), uid: st.uid, mtimeMs: st.mtimeMs, digests, ...(kept ? { at: kept.at } : {}) };
   } catch (err) {
     return { code: 'INPUT_UNREADABLE', message: (err as Error).message.replace(/^[A-Z]+: /, '') };
   } finally {
