@@ -4,7 +4,8 @@
  * a sink's argument text, up to the end of the statement, either reads the request itself or names a variable that
  * was assigned from the request (directly, or through one more assignment such as `$b = base64_decode($a)`).
  */
-import { mayMatch, TAG, type Seen } from './trait.js';
+import type { Leads } from './leads.js';
+import { firstMatch, mayMatch, TAG, type Seen } from './trait.js';
 import type { SubjectText } from './text.js';
 
 export interface Sink {
@@ -126,7 +127,7 @@ function encodedNames(s: string, spec: FlowSpec): Taint {
 }
 
 /** The sinks whose argument carries request input (or encoded text), one Seen per sink kind. */
-export function seeFlows(text: SubjectText, spec: FlowSpec, calls?: string | (() => string)): Seen[] {
+export function seeFlows(text: SubjectText, spec: FlowSpec, calls?: string | (() => string), leads?: Leads): Seen[] {
   const s = text.lower;
   const tainted = taintedNames(s, spec);
   const encoded: Taint = spec.sinks.some((k) => k.hidden !== undefined) ? encodedNames(s, spec) : new Map();
@@ -155,13 +156,16 @@ export function seeFlows(text: SubjectText, spec: FlowSpec, calls?: string | (()
   const ownTaint = new Map<RegExp, Taint>();
   for (const sink of spec.sinks) {
     if (!mayMatch(sink.needs, s)) continue;
-    if (sink.requires !== undefined && !sink.requires.test(s)) continue;
+    // no sink match starts before `from` (none at all when it is -1); see leads.ts
+    const from = leads === undefined ? 0 : leads.start(sink.re);
+    if (from < 0) continue;
+    if (sink.requires !== undefined && firstMatch(sink.requires, s, leads) === null) continue;
     let carried = tainted;
     if (sink.source !== undefined) {
       carried = ownTaint.get(sink.source) ?? taintedNames(s, { ...spec, source: sink.source });
       ownTaint.set(sink.source, carried);
     }
-    sink.re.lastIndex = 0;
+    sink.re.lastIndex = from;
     const hidden = sink.hidden ?? 0;
     let best: Seen | undefined;
     let m: RegExpExecArray | null;

@@ -7,6 +7,7 @@
  * Every pattern runs on the ASCII-lowered text, non-global and without nested quantifiers; windows are bounded
  * (`[^;]{0,160}`), so the work per pattern is linear in the scanned length times a small constant.
  */
+import type { Leads } from './leads.js';
 import type { DetectorHit, DetectorMatch } from './types.js';
 import type { SubjectText } from './text.js';
 
@@ -99,10 +100,22 @@ function globalOf(re: RegExp): RegExp {
   return g;
 }
 
-/** How many times `re` matches `s`, counting no further than `limit`. */
-export function countMatches(re: RegExp, s: string, limit: number): number {
+/**
+ * The first match of `re` in `s`, as `re.exec(s)` finds it; `leads` (of `s`) may say that no match can start before
+ * some position, or at all, so the search starts there or is skipped.
+ */
+export function firstMatch(re: RegExp, s: string, leads?: Leads): RegExpExecArray | null {
+  const from = leads === undefined ? 0 : leads.start(re);
+  if (from <= 0) return from < 0 ? null : re.exec(s);
   const g = globalOf(re);
-  g.lastIndex = 0;
+  g.lastIndex = from;
+  return g.exec(s);
+}
+
+/** How many times `re` matches `s`, counting no further than `limit`; no match starts before `from`. */
+export function countMatches(re: RegExp, s: string, limit: number, from = 0): number {
+  const g = globalOf(re);
+  g.lastIndex = from;
   let n = 0;
   while (n < limit) {
     const m = g.exec(s);
@@ -113,27 +126,28 @@ export function countMatches(re: RegExp, s: string, limit: number): number {
   return n;
 }
 
-/** Run a table of pattern traits over the lowered text. */
-export function seePatterns(traits: readonly PatternTrait[], text: SubjectText): Seen[] {
+/** Run a table of pattern traits over the lowered text (`leads`: of that text, to skip or shorten searches). */
+export function seePatterns(traits: readonly PatternTrait[], text: SubjectText, leads?: Leads): Seen[] {
   const s = text.lower;
   const out: Seen[] = [];
   for (const t of traits) {
     if (t.maxChars !== undefined && s.length > t.maxChars) continue;
     if (!mayMatch(t.needs, s)) continue;
-    if (t.none !== undefined && t.none.some((re) => re.test(s))) continue;
+    if (t.none !== undefined && t.none.some((re) => firstMatch(re, s, leads) !== null)) continue;
     let offset = -1;
     let length = 0;
     if (t.re !== undefined) {
-      const m = t.re.exec(s);
+      const m = firstMatch(t.re, s, leads);
       if (m === null) continue;
-      if (t.min !== undefined && t.min > 1 && countMatches(t.re, s, t.min) < t.min) continue;
+      // counting starts at the first match, before which there is none
+      if (t.min !== undefined && t.min > 1 && countMatches(t.re, s, t.min, m.index) < t.min) continue;
       offset = m.index;
       length = m[0].length;
     }
     if (t.some !== undefined) {
       let hits = 0;
       for (const re of t.some) {
-        const m = re.exec(s);
+        const m = firstMatch(re, s, leads);
         if (m === null) continue;
         hits++;
         if (offset < 0) {
@@ -146,7 +160,7 @@ export function seePatterns(traits: readonly PatternTrait[], text: SubjectText):
     if (t.all !== undefined) {
       let ok = true;
       for (const re of t.all) {
-        const m = re.exec(s);
+        const m = firstMatch(re, s, leads);
         if (m === null) {
           ok = false;
           break;
