@@ -69,11 +69,11 @@ class LeadReader {
     const src = this.src;
     const c = src[this.i++] as string;
     if (c === '(') {
-      let look = false;
-      if (src.startsWith('?:', this.i)) this.i += 2;
-      else if (src.startsWith('?=', this.i) || src.startsWith('?!', this.i)) (this.i += 2), (look = true);
-      else if (src.startsWith('?<=', this.i) || src.startsWith('?<!', this.i)) (this.i += 3), (look = true);
-      else if (src[this.i] === '?') throw new Unsupported('named or modified group');
+      // (?= (?! (?<= (?<! look around without matching; (?: and ( group; other (? forms are not read
+      const opener = /^\?(?::|=|!|<=|<!)/.exec(src.slice(this.i, this.i + 3))?.[0] ?? '';
+      if (opener === '' && src[this.i] === '?') throw new Unsupported('named or modified group');
+      this.i += opener.length;
+      const look = opener.length > 0 && opener !== '?:';
       const inner = this.alternation();
       if (src[this.i++] !== ')') throw new Unsupported('unclosed group');
       return look ? undefined : inner;
