@@ -13,7 +13,7 @@ import { KIT_TRAITS } from './kit.js';
 import { JSP_FLOW, JSP_TRAITS } from './jsp.js';
 import { languagesOf, type ScriptLang } from './lang.js';
 import { LeadIndex } from './leads.js';
-import { codeView } from './lexer.js';
+import { codeView, codeViewBytes } from './lexer.js';
 import { measureShape, seeObfuscation } from './obfuscation.js';
 import { PHP_FLOW, PHP_TRAITS } from './php.js';
 import { decodeSubject, type SubjectText } from './text.js';
@@ -35,9 +35,10 @@ const LANGUAGES: Record<ScriptLang, { name: string; traits: readonly PatternTrai
 
 const REFERENCES = [REFS.webShell, REFS.nsaWebShells, REFS.chinaChopper];
 
-/** Every pattern a language's traits, the kit traits and the language's sinks search the whole code view with. */
+/** Every pattern a language's traits, the kit traits and the language's flows search the whole code view with. */
 function patternsOf(traits: readonly PatternTrait[], flow: FlowSpec): RegExp[] {
-  const out: RegExp[] = [];
+  const out: RegExp[] = [flow.source];
+  if (flow.encoded !== undefined) out.push(flow.encoded);
   for (const t of traits) {
     if (t.re !== undefined) out.push(t.re);
     out.push(...(t.all ?? []), ...(t.some ?? []), ...(t.none ?? []));
@@ -45,7 +46,15 @@ function patternsOf(traits: readonly PatternTrait[], flow: FlowSpec): RegExp[] {
   for (const sink of flow.sinks) {
     out.push(sink.re);
     if (sink.requires !== undefined) out.push(sink.requires);
+    if (sink.source !== undefined) out.push(sink.source);
   }
+  return out;
+}
+
+/** The literal lists (`needs`) of the same traits and sinks. */
+function needsOf(traits: readonly PatternTrait[], flow: FlowSpec): Array<readonly string[]> {
+  const out: Array<readonly string[]> = [];
+  for (const t of [...traits, ...flow.sinks]) if (t.needs !== undefined) out.push(t.needs);
   return out;
 }
 
@@ -55,7 +64,8 @@ function leadIndexOf(lang: ScriptLang): LeadIndex {
   let index = LEAD_INDEXES.get(lang);
   if (index === undefined) {
     const spec = LANGUAGES[lang];
-    index = new LeadIndex(patternsOf([...spec.traits, ...KIT_TRAITS], spec.flow));
+    const traits = [...spec.traits, ...KIT_TRAITS];
+    index = new LeadIndex(patternsOf(traits, spec.flow), needsOf(traits, spec.flow));
     LEAD_INDEXES.set(lang, index);
   }
   return index;
@@ -88,10 +98,11 @@ const scriptTraits: TextDetector = (subject, text) => {
   for (const lang of langs) {
     const spec = LANGUAGES[lang];
     // comments blanked (and PHP's non-shell backticks), offsets unchanged
-    const code: SubjectText = { ...text, lower: codeView(text.lower, lang, false, oneByte) };
+    const view = codeViewBytes(text.lower, lang, false, oneByte);
+    const code: SubjectText = { ...text, lower: view.text };
     // built only if seeFlows needs it (a file with request-tainted variables): most files never do
     const calls = lang === 'php' ? (): string => codeView(text.lower, lang, true, oneByte) : undefined;
-    const leads = leadIndexOf(lang).scan(code.lower);
+    const leads = leadIndexOf(lang).scan(view.text, view.bytes);
     const seen = [...seeFlows(code, spec.flow, calls, leads), ...seePatterns(spec.traits, code, leads), ...seePatterns(KIT_TRAITS, code, leads)];
     if (lang === 'php') seen.push(...seeHiddenNames(text.raw));
     if (seen.length === 0 && obfuscation.length === 0) continue;

@@ -85,9 +85,25 @@ export interface PatternTrait {
   needs?: readonly string[];
 }
 
-/** Whether `s` holds at least one of `needs` (true when there is no list). */
-export function mayMatch(needs: readonly string[] | undefined, s: string): boolean {
-  return needs === undefined || needs.some((w) => s.includes(w));
+/** Whether `s` holds at least one of `needs` (true when there is no list); `leads` of `s` may know already. */
+export function mayMatch(needs: readonly string[] | undefined, s: string, leads?: Leads): boolean {
+  if (needs === undefined) return true;
+  return leads?.holdsAny(needs) ?? needs.some((w) => s.includes(w));
+}
+
+/**
+ * Whether the literals of the trait's patterns leave it a chance in the text `leads` were taken of: `re` and every
+ * one of `all` must be able to match, and `someMin` of `some`. Only skips work; the trait is checked as always.
+ */
+function mayShow(t: PatternTrait, leads: Leads): boolean {
+  if (t.re !== undefined && leads.start(t.re) < 0) return false;
+  if (t.all !== undefined && t.all.some((re) => leads.start(re) < 0)) return false;
+  if (t.some !== undefined) {
+    let possible = 0;
+    for (const re of t.some) if (leads.start(re) >= 0) possible++;
+    if (possible < (t.someMin ?? 1)) return false;
+  }
+  return true;
 }
 
 const globalCache = new WeakMap<RegExp, RegExp>();
@@ -132,7 +148,8 @@ export function seePatterns(traits: readonly PatternTrait[], text: SubjectText, 
   const out: Seen[] = [];
   for (const t of traits) {
     if (t.maxChars !== undefined && s.length > t.maxChars) continue;
-    if (!mayMatch(t.needs, s)) continue;
+    if (leads !== undefined && !mayShow(t, leads)) continue;
+    if (!mayMatch(t.needs, s, leads)) continue;
     if (t.none !== undefined && t.none.some((re) => firstMatch(re, s, leads) !== null)) continue;
     let offset = -1;
     let length = 0;
