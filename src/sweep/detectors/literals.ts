@@ -13,21 +13,21 @@ const MAX_LITERALS = 48;
 /** Classes of at most this many plain characters are read as a choice between them (`["']`). */
 const MAX_CLASS = 4;
 
-type Node =
+/** A parsed pattern part; `leads` (and a group's `suffixes`) are filled in once, when first asked for. */
+type Node = (
   | { kind: 'char'; c: string }
   /** A class, `.`, `\w`, a back-reference: text we do not name. */
   | { kind: 'any' }
   /** `^`, `$`, `\b`, a look-around: matches no characters. */
   | { kind: 'assert' }
-  | { kind: 'group'; alts: Node[][] }
-  | { kind: 'repeat'; node: Node; min: number; max: number };
+  | { kind: 'group'; alts: Node[][]; suffixes?: Lead[][][] }
+  | { kind: 'repeat'; node: Node; min: number; max: number }
+) & { leads?: Lead[] };
 
 /** A pattern construct the reader does not follow. */
 class Unsupported extends Error {}
 
 const CONTROL: Record<string, string> = { n: '\n', r: '\r', t: '\t', f: '\f', v: '\v' };
-const ANY: Node = { kind: 'any' };
-const ASSERT: Node = { kind: 'assert' };
 
 /** A recursive-descent parser of a regex source into the few node kinds above. */
 class Parser {
@@ -71,16 +71,16 @@ class Parser {
       this.i += opener.length;
       const alts = this.alternation();
       if (src[this.i++] !== ')') throw new Unsupported('unclosed group');
-      return opener.length > 0 && opener !== '?:' ? ASSERT : { kind: 'group', alts };
+      return opener.length > 0 && opener !== '?:' ? { kind: 'assert' } : { kind: 'group', alts };
     }
     if (c === '[') return this.charClass();
-    if (c === '.') return ANY;
-    if (c === '^' || c === '$') return ASSERT;
+    if (c === '.') return { kind: 'any' };
+    if (c === '^' || c === '$') return { kind: 'assert' };
     if (c === '*' || c === '+' || c === '?' || c === '{') throw new Unsupported(`${c} without an atom`);
     if (c !== '\\') return { kind: 'char', c };
     const d = src[this.i++] ?? '';
-    if (d === 'b' || d === 'B') return ASSERT;
-    if ('dDwWsS'.includes(d) || (d >= '1' && d <= '9')) return ANY;
+    if (d === 'b' || d === 'B') return { kind: 'assert' };
+    if ('dDwWsS'.includes(d) || (d >= '1' && d <= '9')) return { kind: 'any' };
     const control = CONTROL[d];
     if (control !== undefined) return { kind: 'char', c: control };
     // \x, \u, \c, \k, \p, \0 and other letter escapes have meanings we do not spell out here
@@ -107,7 +107,7 @@ class Parser {
       chars.add(c);
     }
     if (src[this.i++] !== ']') throw new Unsupported('unclosed class');
-    if (!plain || chars.size === 0 || chars.size > MAX_CLASS) return ANY;
+    if (!plain || chars.size === 0 || chars.size > MAX_CLASS) return { kind: 'any' };
     return { kind: 'group', alts: [...chars].map((c) => [{ kind: 'char', c }]) };
   }
 
@@ -159,7 +159,7 @@ function tidy(leads: Lead[]): Lead[] {
   return out;
 }
 
-/** Everything `acc` can start with, followed by `next`. */
+/** Everything `acc` can start with, followed by `next` (associative, so sequences may be folded from either end). */
 function concat(acc: Lead[], next: Lead[]): Lead[] {
   const out: Lead[] = [];
   for (const a of acc) {
@@ -169,26 +169,36 @@ function concat(acc: Lead[], next: Lead[]): Lead[] {
   return tidy(out);
 }
 
+/** What a node can start with, worked out once per node (a sequence asks for its items' leads many times). */
 function nodeLeads(node: Node): Lead[] {
+  if (node.leads !== undefined) return node.leads;
+  let leads: Lead[];
   switch (node.kind) {
-    case 'char': return [{ text: node.c, whole: true }];
-    case 'any': return UNKNOWN;
+    case 'char': leads = [{ text: node.c, whole: true }]; break;
+    case 'any': leads = UNKNOWN; break;
     // an assertion matches no characters: what follows it starts the text
-    case 'assert': return EMPTY;
-    case 'group': return tidy(node.alts.flatMap((alt) => seqLeads(alt, 0)));
+    case 'assert': leads = EMPTY; break;
+    case 'group': leads = tidy(suffixesOf(node).flatMap((suffixes) => suffixes[0] as Lead[])); break;
     case 'repeat': {
       // x? or x*: the text may start after x; x+ or x{2,}: it starts with x, but what follows x is unknown
       const once = nodeLeads(node.node).map((l) => ({ text: l.text, whole: l.whole && node.max === 1 }));
-      return tidy(node.min === 0 ? [...EMPTY, ...once] : once);
+      leads = tidy(node.min === 0 ? [...EMPTY, ...once] : once);
+      break;
     }
   }
+  node.leads = leads;
+  return leads;
 }
 
-/** What the part of a sequence from `from` on can start with. */
-function seqLeads(seq: readonly Node[], from: number): Lead[] {
-  let acc = EMPTY;
-  for (let k = from; k < seq.length; k++) acc = concat(acc, nodeLeads(seq[k] as Node));
-  return acc;
+/** Per alternative of a group, for each k what the part from item k on can start with (built from the end). */
+function suffixesOf(group: Extract<Node, { kind: 'group' }>): Lead[][][] {
+  group.suffixes ??= group.alts.map((seq) => {
+    const out = new Array<Lead[]>(seq.length + 1);
+    out[seq.length] = EMPTY;
+    for (let k = seq.length - 1; k >= 0; k--) out[k] = concat(nodeLeads(seq[k] as Node), out[k + 1] as Lead[]);
+    return out;
+  });
+  return group.suffixes;
 }
 
 /** The distinct texts of leads, none of them starting with another (that one implies it); undefined if one is ''. */
@@ -207,37 +217,34 @@ function better(a: string[] | undefined, b: string[] | undefined): string[] | un
   return b.length < a.length ? b : a;
 }
 
-/** Literals of which every match of the sequence holds one (undefined: none we can name). */
-function seqFactors(seq: readonly Node[]): string[] | undefined {
-  let best: string[] | undefined;
-  for (let k = 0; k < seq.length; k++) {
-    // what the text matched from item k on starts with is held by the whole match
-    best = better(best, textsOf(seqLeads(seq, k)));
-    // and so is what a required item itself holds
-    const node = seq[k] as Node;
-    if (node.kind === 'group') best = better(best, altFactors(node.alts));
-    else if (node.kind === 'repeat' && node.min > 0 && node.node.kind === 'group') best = better(best, altFactors(node.node.alts));
-  }
-  return best;
-}
-
-/** Every alternative must hold one of its literals, so the union is held by every match. */
-function altFactors(alts: readonly Node[][]): string[] | undefined {
+/** Literals of which every match of the group holds one (undefined: none we can name). Every alternative must
+ * hold one of its literals, so the union of the alternatives' sets is held by every match. */
+function groupFactors(group: Extract<Node, { kind: 'group' }>): string[] | undefined {
   const out = new Set<string>();
-  for (const alt of alts) {
-    const f = seqFactors(alt);
-    if (f === undefined) return undefined;
-    for (const t of f) out.add(t);
+  const suffixes = suffixesOf(group);
+  for (let a = 0; a < group.alts.length; a++) {
+    const seq = group.alts[a] as Node[];
+    let best: string[] | undefined;
+    for (let k = 0; k < seq.length; k++) {
+      // what the text matched from item k on starts with is held by the whole match
+      best = better(best, textsOf((suffixes[a] as Lead[][])[k] as Lead[]));
+      // and so is what a required item itself holds
+      const node = seq[k] as Node;
+      if (node.kind === 'group') best = better(best, groupFactors(node));
+      else if (node.kind === 'repeat' && node.min > 0 && node.node.kind === 'group') best = better(best, groupFactors(node.node));
+    }
+    if (best === undefined) return undefined;
+    for (const t of best) out.add(t);
   }
   if (out.size > MAX_LITERALS) return undefined;
   return [...out];
 }
 
-function parsed(re: RegExp): Node[][] | undefined {
+function parsed(re: RegExp): Extract<Node, { kind: 'group' }> | undefined {
   // sticky searches start where they are told, and u/v/i change what a literal means
   if (/[yuvi]/.test(re.flags)) return undefined;
   try {
-    return new Parser(re.source).parse();
+    return { kind: 'group', alts: new Parser(re.source).parse() };
   } catch (error) {
     if (error instanceof Unsupported) return undefined;
     throw error;
@@ -251,10 +258,10 @@ function parsed(re: RegExp): Node[][] | undefined {
  *   leadsOf(/(?<![\w>:$])(?:eval|assert)\s*\(/)  // ['eval', 'assert']
  */
 export function leadsOf(re: RegExp): string[] | undefined {
-  const alts = parsed(re);
-  if (alts === undefined) return undefined;
+  const top = parsed(re);
+  if (top === undefined) return undefined;
   try {
-    return textsOf(nodeLeads({ kind: 'group', alts }));
+    return textsOf(nodeLeads(top));
   } catch (error) {
     if (error instanceof Unsupported) return undefined;
     throw error;
@@ -268,10 +275,10 @@ export function leadsOf(re: RegExp): string[] | undefined {
  *   factorsOf(/\$\w+\((?:base64_decode|gzinflate)\(/)  // ['base64_decode', 'gzinflate']
  */
 export function factorsOf(re: RegExp): string[] | undefined {
-  const alts = parsed(re);
-  if (alts === undefined) return undefined;
+  const top = parsed(re);
+  if (top === undefined) return undefined;
   try {
-    return altFactors(alts);
+    return groupFactors(top);
   } catch (error) {
     if (error instanceof Unsupported) return undefined;
     throw error;
