@@ -5,7 +5,7 @@
  * up in one pass over the text: a pattern whose literals are all absent is skipped, and one whose matches start
  * with a literal is searched from the first of them. Either way it finds the very same matches.
  */
-import { factorsOf, leadsOf } from './literals.js';
+import { literalsOf } from './literals.js';
 
 /** A table slot for three characters (8 bits each, mixed into 16); several triples share a slot, which only costs a look. */
 function slotOf(a: number, b: number, c: number): number {
@@ -38,8 +38,7 @@ export class LeadIndex {
     const ids = (words: readonly string[] | undefined): Int32Array | null => (words === undefined ? null : Int32Array.from(words, (w) => this.idOf(w, bySlot)));
     for (const re of patterns) {
       if (this.patterns.has(re)) continue;
-      const leads = leadsOf(re);
-      const factors = factorsOf(re);
+      const { leads, factors } = literalsOf(re);
       // the leads are a set of factors too; only a different set adds a check
       const extra = factors !== undefined && (leads === undefined || factors.join('\n') !== leads.join('\n'));
       this.patterns.set(re, { leads: ids(leads), factors: extra ? ids(factors) : null });

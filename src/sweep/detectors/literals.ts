@@ -143,6 +143,11 @@ const UNKNOWN: Lead[] = [{ text: '', whole: false }];
 
 /** Cut long leads and drop those that add nothing; too many: give up. */
 function tidy(leads: Lead[]): Lead[] {
+  // most parts of a pattern have a single lead: nothing to compare it with
+  if (leads.length === 1) {
+    const l = leads[0] as Lead;
+    return l.text.length > MAX_TEXT ? [{ text: l.text.slice(0, MAX_TEXT), whole: false }] : leads;
+  }
   const cut = leads.map((l) => (l.text.length > MAX_TEXT ? { text: l.text.slice(0, MAX_TEXT), whole: false } : l));
   // leads that no longer grow: any text starting like one of them starts with it, so it covers the longer ones
   const stops = cut.filter((l) => !l.whole).map((l) => l.text);
@@ -161,6 +166,7 @@ function tidy(leads: Lead[]): Lead[] {
 
 /** Everything `acc` can start with, followed by `next` (associative, so sequences may be folded from either end). */
 function concat(acc: Lead[], next: Lead[]): Lead[] {
+  if (next === EMPTY) return acc;
   const out: Lead[] = [];
   for (const a of acc) {
     if (!a.whole) out.push(a);
@@ -203,8 +209,9 @@ function suffixesOf(group: Extract<Node, { kind: 'group' }>): Lead[][][] {
 
 /** The distinct texts of leads, none of them starting with another (that one implies it); undefined if one is ''. */
 function textsOf(leads: readonly Lead[]): string[] | undefined {
+  if (leads.some((l) => l.text === '')) return undefined;
+  if (leads.length === 1) return [(leads[0] as Lead).text];
   const texts = [...new Set(leads.map((l) => l.text))];
-  if (texts.some((t) => t === '')) return undefined;
   return texts.filter((t) => !texts.some((o) => o !== t && t.startsWith(o)));
 }
 
@@ -240,13 +247,26 @@ function groupFactors(group: Extract<Node, { kind: 'group' }>): string[] | undef
   return [...out];
 }
 
-function parsed(re: RegExp): Extract<Node, { kind: 'group' }> | undefined {
+/** A pattern's literals: what its matches start with, and what they hold somewhere (see leadsOf, factorsOf). */
+export interface Literals {
+  leads?: string[];
+  factors?: string[];
+}
+
+/** Both literal sets of `re` from one reading of its source. */
+export function literalsOf(re: RegExp): Literals {
   // sticky searches start where they are told, and u/v/i change what a literal means
-  if (/[yuvi]/.test(re.flags)) return undefined;
+  if (/[yuvi]/.test(re.flags)) return {};
   try {
-    return { kind: 'group', alts: new Parser(re.source).parse() };
+    const top: Node = { kind: 'group', alts: new Parser(re.source).parse() };
+    const out: Literals = {};
+    const leads = textsOf(nodeLeads(top));
+    if (leads !== undefined) out.leads = leads;
+    const factors = groupFactors(top);
+    if (factors !== undefined) out.factors = factors;
+    return out;
   } catch (error) {
-    if (error instanceof Unsupported) return undefined;
+    if (error instanceof Unsupported) return {};
     throw error;
   }
 }
@@ -258,14 +278,7 @@ function parsed(re: RegExp): Extract<Node, { kind: 'group' }> | undefined {
  *   leadsOf(/(?<![\w>:$])(?:eval|assert)\s*\(/)  // ['eval', 'assert']
  */
 export function leadsOf(re: RegExp): string[] | undefined {
-  const top = parsed(re);
-  if (top === undefined) return undefined;
-  try {
-    return textsOf(nodeLeads(top));
-  } catch (error) {
-    if (error instanceof Unsupported) return undefined;
-    throw error;
-  }
+  return literalsOf(re).leads;
 }
 
 /**
@@ -275,12 +288,5 @@ export function leadsOf(re: RegExp): string[] | undefined {
  *   factorsOf(/\$\w+\((?:base64_decode|gzinflate)\(/)  // ['base64_decode', 'gzinflate']
  */
 export function factorsOf(re: RegExp): string[] | undefined {
-  const top = parsed(re);
-  if (top === undefined) return undefined;
-  try {
-    return groupFactors(top);
-  } catch (error) {
-    if (error instanceof Unsupported) return undefined;
-    throw error;
-  }
+  return literalsOf(re).factors;
 }
