@@ -5,7 +5,20 @@
  * up in one pass over the text: a pattern whose literals are all absent is skipped, and one whose matches start
  * with a literal is searched from the first of them. Either way it finds the very same matches.
  */
-import { literalsOf } from './literals.js';
+import { literalsOf, type Literals } from './literals.js';
+
+/**
+ * A pattern's literal sets without those holding a two-character literal: such a literal is looked for with indexOf,
+ * which, when its first character is common ('$o' in PHP), costs about what searching the pattern itself does.
+ * (One character is a memchr; three or more are read from the table during the one pass.)
+ */
+function cheap(literals: Literals): Literals {
+  const out: Literals = {};
+  const ok = (set: string[] | undefined): set is string[] => set !== undefined && set.every((w) => w.length !== 2);
+  if (ok(literals.leads)) out.leads = literals.leads;
+  if (ok(literals.factors)) out.factors = literals.factors;
+  return out;
+}
 
 /** A table slot for three characters (8 bits each, mixed into 16); several triples share a slot, which only costs a look. */
 function slotOf(a: number, b: number, c: number): number {
@@ -38,7 +51,7 @@ export class LeadIndex {
     const ids = (words: readonly string[] | undefined): Int32Array | null => (words === undefined ? null : Int32Array.from(words, (w) => this.idOf(w, bySlot)));
     for (const re of patterns) {
       if (this.patterns.has(re)) continue;
-      const { leads, factors } = literalsOf(re);
+      const { leads, factors } = cheap(literalsOf(re));
       // the leads are a set of factors too; only a different set adds a check
       const extra = factors !== undefined && (leads === undefined || factors.join('\n') !== leads.join('\n'));
       this.patterns.set(re, { leads: ids(leads), factors: extra ? ids(factors) : null });
