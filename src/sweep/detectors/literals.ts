@@ -285,7 +285,7 @@ export function leadsOf(re: RegExp): string[] | undefined {
  * Literals every match of `re` holds one of, somewhere (the leads are one such set; a later part may give a rarer
  * one), or undefined.
  *
- *   factorsOf(/\$\w+\((?:base64_decode|gzinflate)\(/)  // ['base64_decode', 'gzinflate']
+ *   factorsOf(/\$\w+\(\s*(?:base64_decode|gzinflate)\s*\(/)  // ['base64_decode', 'gzinflate']
  */
 export function factorsOf(re: RegExp): string[] | undefined {
   return literalsOf(re).factors;
