@@ -115,6 +115,9 @@ interface Known {
 
 /** One text's look-up results: where a known pattern's search can start. */
 export class Leads {
+  /** First matches already searched for in this text (see firstMatch), by pattern. */
+  readonly matches = new Map<RegExp, RegExpExecArray | null>();
+
   constructor(
     private readonly patterns: ReadonlyMap<RegExp, Known>,
     private readonly lists: ReadonlyMap<readonly string[], Int32Array>,

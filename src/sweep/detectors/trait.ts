@@ -83,6 +83,33 @@ export interface PatternTrait {
    * that each alternative spells out.
    */
   needs?: readonly string[];
+  /** Speed only: a cheap test that is false only where `re` cannot match (see operatorBetween). */
+  precheck?: (s: string) => boolean;
+}
+
+/** Whitespace as `\s` reads it. */
+function isSpace(code: number): boolean {
+  if (code < 256) return (code >= 9 && code <= 13) || code === 32 || code === 160;
+  return /\s/.test(String.fromCharCode(code));
+}
+
+/**
+ * Whether some character of `ops` in `s` has, across whitespace only, one of `before` on its left and one of
+ * `after` on its right. Patterns such as `(['"])[^'"]{1,2}\1\s*[+&]\s*(['"])` cannot match where this is false,
+ * and most code has no quote next to its + and & (irregexp, by contrast, tries the pattern at every quote).
+ */
+export function operatorBetween(s: string, ops: string, before: string, after: string): boolean {
+  for (const op of ops) {
+    for (let p = s.indexOf(op); p >= 0; p = s.indexOf(op, p + 1)) {
+      let l = p - 1;
+      while (l >= 0 && isSpace(s.charCodeAt(l))) l--;
+      if (l < 0 || !before.includes(s.charAt(l))) continue;
+      let r = p + 1;
+      while (r < s.length && isSpace(s.charCodeAt(r))) r++;
+      if (r < s.length && after.includes(s.charAt(r))) return true;
+    }
+  }
+  return false;
 }
 
 /** Whether `s` holds at least one of `needs` (true when there is no list); `leads` of `s` may know already. */
@@ -117,15 +144,24 @@ function globalOf(re: RegExp): RegExp {
 }
 
 /**
- * The first match of `re` in `s`, as `re.exec(s)` finds it; `leads` (of `s`) may say that no match can start before
- * some position, or at all, so the search starts there or is skipped.
+ * The first match of `re` (not global) in `s`, as `re.exec(s)` finds it; `leads` (taken of `s`) may say that no
+ * match can start before some position, or at all, so the search starts there or is skipped, and keep the answer.
  */
 export function firstMatch(re: RegExp, s: string, leads?: Leads): RegExpExecArray | null {
-  const from = leads === undefined ? 0 : leads.start(re);
-  if (from <= 0) return from < 0 ? null : re.exec(s);
-  const g = globalOf(re);
-  g.lastIndex = from;
-  return g.exec(s);
+  if (leads === undefined) return re.exec(s);
+  // several traits (and the flows) ask for the same pattern, such as PHP's request sources, on the same text
+  const known = leads.matches.get(re);
+  if (known !== undefined) return known;
+  const from = leads.start(re);
+  let m: RegExpExecArray | null;
+  if (from <= 0) m = from < 0 ? null : re.exec(s);
+  else {
+    const g = globalOf(re);
+    g.lastIndex = from;
+    m = g.exec(s);
+  }
+  leads.matches.set(re, m);
+  return m;
 }
 
 /** How many times `re` matches `s`, counting no further than `limit`; no match starts before `from`. */
@@ -150,6 +186,7 @@ export function seePatterns(traits: readonly PatternTrait[], text: SubjectText, 
     if (t.maxChars !== undefined && s.length > t.maxChars) continue;
     if (leads !== undefined && !mayShow(t, leads)) continue;
     if (!mayMatch(t.needs, s, leads)) continue;
+    if (t.precheck !== undefined && !t.precheck(s)) continue;
     if (t.none !== undefined && t.none.some((re) => firstMatch(re, s, leads) !== null)) continue;
     let offset = -1;
     let length = 0;
