@@ -4,7 +4,8 @@
  * a sink's argument text, up to the end of the statement, either reads the request itself or names a variable that
  * was assigned from the request (directly, or through one more assignment such as `$b = base64_decode($a)`).
  */
-import { mayMatch, TAG, type Seen } from './trait.js';
+import type { Leads } from './leads.js';
+import { firstMatch, mayMatch, TAG, type Seen } from './trait.js';
 import type { SubjectText } from './text.js';
 
 export interface Sink {
@@ -97,8 +98,9 @@ function occursIn(re: RegExp, s: string): boolean {
 
 /** assignedFrom for a source pattern: an assignment from it needs the pattern somewhere in the text, and one scan
  * for the pattern alone is far cheaper than the assignment regex (a look-behind tried at every position). */
-function assignedFromPattern(s: string, ident: string, from: RegExp, into: Taint, strict = false): void {
-  if (occursIn(from, s)) assignedFrom(s, ident, from.source, into, strict);
+function assignedFromPattern(s: string, ident: string, from: RegExp, into: Taint, strict = false, leads?: Leads): void {
+  const occurs = leads === undefined ? occursIn(from, s) : firstMatch(from, s, leads) !== null;
+  if (occurs) assignedFrom(s, ident, from.source, into, strict);
 }
 
 /** A variable carries request input at `offset` if it was assigned from it shortly before (shells are compact; an
@@ -109,9 +111,9 @@ function carriesAt(taint: Taint, name: string, offset: number): boolean {
 }
 
 /** Variables carrying request input: assigned from it, or from an expression using one of those. */
-export function taintedNames(s: string, spec: FlowSpec): Taint {
+export function taintedNames(s: string, spec: FlowSpec, leads?: Leads): Taint {
   const direct: Taint = new Map();
-  assignedFromPattern(s, spec.ident, spec.source, direct);
+  assignedFromPattern(s, spec.ident, spec.source, direct, false, leads);
   if (direct.size > 0 && direct.size < MAX_TAINTED) {
     const names = [...direct.keys()].map((n) => `${escape(n)}(?![\\w])`).join('|');
     assignedFrom(s, spec.ident, names, direct);
@@ -119,22 +121,22 @@ export function taintedNames(s: string, spec: FlowSpec): Taint {
   return direct;
 }
 
-function encodedNames(s: string, spec: FlowSpec): Taint {
+function encodedNames(s: string, spec: FlowSpec, leads?: Leads): Taint {
   const names: Taint = new Map();
-  if (spec.encoded !== undefined) assignedFromPattern(s, spec.ident, spec.encoded, names);
+  if (spec.encoded !== undefined) assignedFromPattern(s, spec.ident, spec.encoded, names, false, leads);
   return names;
 }
 
 /** The sinks whose argument carries request input (or encoded text), one Seen per sink kind. */
-export function seeFlows(text: SubjectText, spec: FlowSpec, calls?: string | (() => string)): Seen[] {
+export function seeFlows(text: SubjectText, spec: FlowSpec, calls?: string | (() => string), leads?: Leads): Seen[] {
   const s = text.lower;
-  const tainted = taintedNames(s, spec);
-  const encoded: Taint = spec.sinks.some((k) => k.hidden !== undefined) ? encodedNames(s, spec) : new Map();
+  const tainted = taintedNames(s, spec, leads);
+  const encoded: Taint = spec.sinks.some((k) => k.hidden !== undefined) ? encodedNames(s, spec, leads) : new Map();
   const identRe = new RegExp(spec.ident, 'g');
   const out: Seen[] = [];
   if (spec.callee !== undefined && tainted.size > 0) {
     const exact: Taint = new Map();
-    assignedFromPattern(s, spec.ident, spec.source, exact, true);
+    assignedFromPattern(s, spec.ident, spec.source, exact, true, leads);
     spec.callee.lastIndex = 0;
     let m: RegExpExecArray | null;
     let n = 0;
@@ -154,14 +156,17 @@ export function seeFlows(text: SubjectText, spec: FlowSpec, calls?: string | (()
   // a sink with its own sources follows only variables assigned from those
   const ownTaint = new Map<RegExp, Taint>();
   for (const sink of spec.sinks) {
-    if (!mayMatch(sink.needs, s)) continue;
-    if (sink.requires !== undefined && !sink.requires.test(s)) continue;
+    if (!mayMatch(sink.needs, s, leads)) continue;
+    // no sink match starts before `from` (none at all when it is -1); see leads.ts
+    const from = leads === undefined ? 0 : leads.start(sink.re);
+    if (from < 0) continue;
+    if (sink.requires !== undefined && firstMatch(sink.requires, s, leads) === null) continue;
     let carried = tainted;
     if (sink.source !== undefined) {
-      carried = ownTaint.get(sink.source) ?? taintedNames(s, { ...spec, source: sink.source });
+      carried = ownTaint.get(sink.source) ?? taintedNames(s, { ...spec, source: sink.source }, leads);
       ownTaint.set(sink.source, carried);
     }
-    sink.re.lastIndex = 0;
+    sink.re.lastIndex = from;
     const hidden = sink.hidden ?? 0;
     let best: Seen | undefined;
     let m: RegExpExecArray | null;

@@ -84,6 +84,12 @@ function mayStartFolder(s: string, i: number): boolean {
   return (a === 115 && b === 116) || (a === 98 && b === 97) || (a === 99 && b === 104) || (a === 104 && b === 101) || (a === 117 && b === 114) || (a === 114 && b === 97);
 }
 
+/** Whether a term can start at `i`: a quote, '(' or the first two letters of a folding function. */
+function mayStartTerm(s: string, i: number): boolean {
+  const c = s.charCodeAt(i);
+  return c === 39 || c === 34 || c === 40 || mayStartFolder(s, i);
+}
+
 function skipSpace(s: string, i: number): number {
   while (i < s.length && (s[i] === ' ' || s[i] === '\t' || s[i] === '\n' || s[i] === '\r')) i++;
   return i;
@@ -174,6 +180,9 @@ export function seeHiddenNames(raw: string): Seen[] {
     const c = raw[i] as string;
     if (STARTS[code] === 2 && i > 0 && WORD[raw.charCodeAt(i - 1) & 0x7f] === 1 && raw.charCodeAt(i - 1) < 128) continue;
     count++;
+    // what term() would find first, asked here without the calls: a letter must start a folding function's name, and
+    // after '(' the first non-space must start a term (a quote, another '(' or such a name); else nothing folds here
+    if (STARTS[code] === 2 ? !mayStartFolder(raw, i) : code === 40 && !mayStartTerm(raw, skipSpace(raw, i + 1))) continue;
     const r = concat(raw, i, 0);
     if (r === undefined) continue;
     const name = r.value.trim().toLowerCase();

@@ -12,7 +12,8 @@ import { seeHiddenNames } from './hidden-names.js';
 import { KIT_TRAITS } from './kit.js';
 import { JSP_FLOW, JSP_TRAITS } from './jsp.js';
 import { languagesOf, type ScriptLang } from './lang.js';
-import { codeView } from './lexer.js';
+import { LeadIndex } from './leads.js';
+import { codeView, codeViewBytes } from './lexer.js';
 import { measureShape, seeObfuscation } from './obfuscation.js';
 import { PHP_FLOW, PHP_TRAITS } from './php.js';
 import { decodeSubject, type SubjectText } from './text.js';
@@ -33,6 +34,42 @@ const LANGUAGES: Record<ScriptLang, { name: string; traits: readonly PatternTrai
 };
 
 const REFERENCES = [REFS.webShell, REFS.nsaWebShells, REFS.chinaChopper];
+
+/** Every pattern a language's traits, the kit traits and the language's flows search the whole code view with. */
+function patternsOf(traits: readonly PatternTrait[], flow: FlowSpec): RegExp[] {
+  const out: RegExp[] = [flow.source];
+  if (flow.encoded !== undefined) out.push(flow.encoded);
+  for (const t of traits) {
+    if (t.re !== undefined) out.push(t.re);
+    out.push(...(t.all ?? []), ...(t.some ?? []), ...(t.none ?? []));
+  }
+  for (const sink of flow.sinks) {
+    out.push(sink.re);
+    if (sink.requires !== undefined) out.push(sink.requires);
+    if (sink.source !== undefined) out.push(sink.source);
+  }
+  return out;
+}
+
+/** The literal lists (`needs`) of the same traits and sinks. */
+function needsOf(traits: readonly PatternTrait[], flow: FlowSpec): Array<readonly string[]> {
+  const out: Array<readonly string[]> = [];
+  for (const t of [...traits, ...flow.sinks]) if (t.needs !== undefined) out.push(t.needs);
+  return out;
+}
+
+/** Per language, the opening literals of its patterns, looked up once per code view (speed only, see leads.ts). */
+const LEAD_INDEXES = new Map<ScriptLang, LeadIndex>();
+function leadIndexOf(lang: ScriptLang): LeadIndex {
+  let index = LEAD_INDEXES.get(lang);
+  if (index === undefined) {
+    const spec = LANGUAGES[lang];
+    const traits = [...spec.traits, ...KIT_TRAITS];
+    index = new LeadIndex(patternsOf(traits, spec.flow), needsOf(traits, spec.flow));
+    LEAD_INDEXES.set(lang, index);
+  }
+  return index;
+}
 
 /** A check over one file and its decoded text; runDetectors decodes once for all of them. */
 type TextDetector = (subject: SweepSubject, text: SubjectText) => DetectorHit[];
@@ -61,10 +98,12 @@ const scriptTraits: TextDetector = (subject, text) => {
   for (const lang of langs) {
     const spec = LANGUAGES[lang];
     // comments blanked (and PHP's non-shell backticks), offsets unchanged
-    const code: SubjectText = { ...text, lower: codeView(text.lower, lang, false, oneByte) };
+    const view = codeViewBytes(text.lower, lang, false, oneByte);
+    const code: SubjectText = { ...text, lower: view.text };
     // built only if seeFlows needs it (a file with request-tainted variables): most files never do
     const calls = lang === 'php' ? (): string => codeView(text.lower, lang, true, oneByte) : undefined;
-    const seen = [...seeFlows(code, spec.flow, calls), ...seePatterns(spec.traits, code), ...seePatterns(KIT_TRAITS, code)];
+    const leads = leadIndexOf(lang).scan(view.text, view.bytes);
+    const seen = [...seeFlows(code, spec.flow, calls, leads), ...seePatterns(spec.traits, code, leads), ...seePatterns(KIT_TRAITS, code, leads)];
     if (lang === 'php') seen.push(...seeHiddenNames(text.raw));
     if (seen.length === 0 && obfuscation.length === 0) continue;
     const hit = hitOf(`hardnut.webshell.${lang}`, [...seen, ...obfuscation], text, REFERENCES);

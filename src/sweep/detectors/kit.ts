@@ -4,13 +4,15 @@
  * nor add Windows administrators, so these weigh as much as a command function; banners weigh less (a security
  * plugin may name a kit in a warning).
  */
-import { TAG, type PatternTrait } from './trait.js';
+import { operatorBetween, TAG, type PatternTrait } from './trait.js';
 
 const CMD = [TAG.execution, TAG.commandShell, TAG.windowsCmd] as const;
 
 export const KIT_TRAITS: readonly PatternTrait[] = [
   {
     id: 'sql-server-command', title: 'Runs commands through SQL Server', score: 50, tags: CMD,
+    // (SQL's "select" is everywhere; its alternative here also spells "shell", which is much rarer)
+    needs: ['xp_cmdshell', 'sp_oacreate', 'sp_oamethod', 'sp_makewebtask', 'sp_addextendedproc', 'xp_regwrite', 'xp_dirtree', 'ias.mdb', 'shell'],
     re: /xp_cmdshell|sp_oacreate|sp_oamethod|sp_makewebtask|sp_addextendedproc|xp_regwrite|xp_dirtree|ias\.mdb|select\s+shell\s*\(/,
     why: 'The script carries SQL Server command tricks (xp_cmdshell, sp_oacreate WScript.Shell, sp_makewebtask...), the "SQL tools" of webshell kits for running commands through a database login.',
   },
@@ -29,6 +31,7 @@ export const KIT_TRAITS: readonly PatternTrait[] = [
   {
     id: 'split-string', title: 'Code spelled in one- and two-letter pieces', score: 40, tags: [TAG.defenseEvasion, TAG.obfuscation], min: 8,
     re: /(["'])[^"'\n]{1,2}\1\s*[+&]\s*(["'])[^"'\n]{1,2}\2/,
+    precheck: (s) => operatorBetween(s, '+&', `"'`, `"'`),
     why: 'Strings are glued together from one- and two-letter pieces ("e"+"v"+"a"+"l"), which keeps words such as eval or Request out of the file\'s text.',
   },
   {

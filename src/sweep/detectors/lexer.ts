@@ -220,6 +220,11 @@ function vbView(s: string, out: Units, from: number, to: number): void {
  * every character is below 256 (latin1-decoded text), so the view is built on bytes.
  */
 export function codeView(lower: string, lang: ScriptLang, strings = false, oneByte = false): string {
+  return codeViewBytes(lower, lang, strings, oneByte).text;
+}
+
+/** codeView, and for one-byte text the view's bytes too (what LeadIndex.scan reads), which it is built on anyway. */
+export function codeViewBytes(lower: string, lang: ScriptLang, strings = false, oneByte = false): { text: string; bytes?: Uint8Array } {
   const { buf, out } = unitsOf(lower, oneByte);
   if (lang === 'php') phpView(lower, out, strings);
   else {
@@ -229,5 +234,5 @@ export function codeView(lower: string, lang: ScriptLang, strings = false, oneBy
       else cLikeView(lower, out, from, to);
     }
   }
-  return buf.toString(oneByte ? 'latin1' : 'utf16le');
+  return oneByte ? { text: buf.toString('latin1'), bytes: buf } : { text: buf.toString('utf16le') };
 }

@@ -4,7 +4,7 @@
  * proc_open, backticks) or include; decode-and-eval chains; and the kit traits of the big file-manager shells.
  */
 import type { FlowSpec, Sink } from './flow.js';
-import { TAG, type PatternTrait } from './trait.js';
+import { operatorBetween, TAG, type PatternTrait } from './trait.js';
 
 const CODE = [TAG.execution, TAG.commandShell] as const;
 const OS = [TAG.execution, TAG.commandShell, TAG.unixShell] as const;
@@ -164,6 +164,7 @@ export const PHP_TRAITS: readonly PatternTrait[] = [
     id: 'string-bitwise', title: 'Strings computed with XOR/AND/OR', score: 50, tags: OBF, min: 5,
     needs: ['^', '|', '&'],
     re: /[=(.,]\s*(['"])[^'"\n()$]{1,40}\1\s*[\^|&]\s*['"~]/,
+    precheck: (s) => operatorBetween(s, '^|&', `'"`, `'"~`),
     why: "Five or more strings are computed by XOR/AND/OR of other strings ('x'^'y'), a way to spell function names that no text search finds.",
   },
   {

@@ -7,6 +7,7 @@
  * Every pattern runs on the ASCII-lowered text, non-global and without nested quantifiers; windows are bounded
  * (`[^;]{0,160}`), so the work per pattern is linear in the scanned length times a small constant.
  */
+import type { Leads } from './leads.js';
 import type { DetectorHit, DetectorMatch } from './types.js';
 import type { SubjectText } from './text.js';
 
@@ -82,11 +83,54 @@ export interface PatternTrait {
    * that each alternative spells out.
    */
   needs?: readonly string[];
+  /** Speed only: a cheap test that is false only where `re` cannot match (see operatorBetween). */
+  precheck?: (s: string) => boolean;
 }
 
-/** Whether `s` holds at least one of `needs` (true when there is no list). */
-export function mayMatch(needs: readonly string[] | undefined, s: string): boolean {
-  return needs === undefined || needs.some((w) => s.includes(w));
+/** Whitespace as `\s` reads it. */
+function isSpace(code: number): boolean {
+  if (code < 256) return (code >= 9 && code <= 13) || code === 32 || code === 160;
+  return /\s/.test(String.fromCharCode(code));
+}
+
+/**
+ * Whether some character of `ops` in `s` has, across whitespace only, one of `before` on its left and one of
+ * `after` on its right. Patterns such as `(['"])[^'"]{1,2}\1\s*[+&]\s*(['"])` cannot match where this is false,
+ * and most code has no quote next to its + and & (irregexp, by contrast, tries the pattern at every quote).
+ */
+export function operatorBetween(s: string, ops: string, before: string, after: string): boolean {
+  for (const op of ops) {
+    for (let p = s.indexOf(op); p >= 0; p = s.indexOf(op, p + 1)) {
+      let l = p - 1;
+      while (l >= 0 && isSpace(s.charCodeAt(l))) l--;
+      if (l < 0 || !before.includes(s.charAt(l))) continue;
+      let r = p + 1;
+      while (r < s.length && isSpace(s.charCodeAt(r))) r++;
+      if (r < s.length && after.includes(s.charAt(r))) return true;
+    }
+  }
+  return false;
+}
+
+/** Whether `s` holds at least one of `needs` (true when there is no list); `leads` of `s` may know already. */
+export function mayMatch(needs: readonly string[] | undefined, s: string, leads?: Leads): boolean {
+  if (needs === undefined) return true;
+  return leads?.holdsAny(needs) ?? needs.some((w) => s.includes(w));
+}
+
+/**
+ * Whether the literals of the trait's patterns leave it a chance in the text `leads` were taken of: `re` and every
+ * one of `all` must be able to match, and `someMin` of `some`. Only skips work; the trait is checked as always.
+ */
+function mayShow(t: PatternTrait, leads: Leads): boolean {
+  if (t.re !== undefined && leads.start(t.re) < 0) return false;
+  if (t.all !== undefined && t.all.some((re) => leads.start(re) < 0)) return false;
+  if (t.some !== undefined) {
+    let possible = 0;
+    for (const re of t.some) if (leads.start(re) >= 0) possible++;
+    if (possible < (t.someMin ?? 1)) return false;
+  }
+  return true;
 }
 
 const globalCache = new WeakMap<RegExp, RegExp>();
@@ -99,10 +143,31 @@ function globalOf(re: RegExp): RegExp {
   return g;
 }
 
-/** How many times `re` matches `s`, counting no further than `limit`. */
-export function countMatches(re: RegExp, s: string, limit: number): number {
+/**
+ * The first match of `re` (not global) in `s`, as `re.exec(s)` finds it; `leads` (taken of `s`) may say that no
+ * match can start before some position, or at all, so the search starts there or is skipped, and keep the answer.
+ */
+export function firstMatch(re: RegExp, s: string, leads?: Leads): RegExpExecArray | null {
+  if (leads === undefined) return re.exec(s);
+  // several traits (and the flows) ask for the same pattern, such as PHP's request sources, on the same text
+  const known = leads.matches.get(re);
+  if (known !== undefined) return known;
+  const from = leads.start(re);
+  let m: RegExpExecArray | null;
+  if (from <= 0) m = from < 0 ? null : re.exec(s);
+  else {
+    const g = globalOf(re);
+    g.lastIndex = from;
+    m = g.exec(s);
+  }
+  leads.matches.set(re, m);
+  return m;
+}
+
+/** How many times `re` matches `s`, counting no further than `limit`; no match starts before `from`. */
+export function countMatches(re: RegExp, s: string, limit: number, from = 0): number {
   const g = globalOf(re);
-  g.lastIndex = 0;
+  g.lastIndex = from;
   let n = 0;
   while (n < limit) {
     const m = g.exec(s);
@@ -113,27 +178,30 @@ export function countMatches(re: RegExp, s: string, limit: number): number {
   return n;
 }
 
-/** Run a table of pattern traits over the lowered text. */
-export function seePatterns(traits: readonly PatternTrait[], text: SubjectText): Seen[] {
+/** Run a table of pattern traits over the lowered text (`leads`: of that text, to skip or shorten searches). */
+export function seePatterns(traits: readonly PatternTrait[], text: SubjectText, leads?: Leads): Seen[] {
   const s = text.lower;
   const out: Seen[] = [];
   for (const t of traits) {
     if (t.maxChars !== undefined && s.length > t.maxChars) continue;
-    if (!mayMatch(t.needs, s)) continue;
-    if (t.none !== undefined && t.none.some((re) => re.test(s))) continue;
+    if (leads !== undefined && !mayShow(t, leads)) continue;
+    if (!mayMatch(t.needs, s, leads)) continue;
+    if (t.precheck !== undefined && !t.precheck(s)) continue;
+    if (t.none !== undefined && t.none.some((re) => firstMatch(re, s, leads) !== null)) continue;
     let offset = -1;
     let length = 0;
     if (t.re !== undefined) {
-      const m = t.re.exec(s);
+      const m = firstMatch(t.re, s, leads);
       if (m === null) continue;
-      if (t.min !== undefined && t.min > 1 && countMatches(t.re, s, t.min) < t.min) continue;
+      // counting starts at the first match, before which there is none
+      if (t.min !== undefined && t.min > 1 && countMatches(t.re, s, t.min, m.index) < t.min) continue;
       offset = m.index;
       length = m[0].length;
     }
     if (t.some !== undefined) {
       let hits = 0;
       for (const re of t.some) {
-        const m = re.exec(s);
+        const m = firstMatch(re, s, leads);
         if (m === null) continue;
         hits++;
         if (offset < 0) {
@@ -146,7 +214,7 @@ export function seePatterns(traits: readonly PatternTrait[], text: SubjectText):
     if (t.all !== undefined) {
       let ok = true;
       for (const re of t.all) {
-        const m = re.exec(s);
+        const m = firstMatch(re, s, leads);
         if (m === null) {
           ok = false;
           break;
