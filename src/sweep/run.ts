@@ -50,10 +50,10 @@ const MERGE_GATE_SHARE = 0.25;
 const ARENA_BYTES = 256 << 20;
 /**
  * Parsing a file as a PE (the `pe` module, on every scan of a set that imports it) costs about 80 µs a file on this
- * project's 2-core machine, as much time as compiling some 50 characters of signature-base's rule text: the weight
+ * project's 2-core machine, as much time as compiling some 25 characters of signature-base's rule text: the weight
  * given to it when the optional rules are dealt out.
  */
-const PARSE_COST_CHARS = 50;
+const PARSE_COST_CHARS = 25;
 const MERGE_GATE_TEXT = 32 << 10;
 
 export interface SweepRunOptions {
